@@ -1,0 +1,50 @@
+#pragma once
+
+// Builds small but real images as OCI image layouts on disk (image-spec image-layout.md), so tests can
+// push them to registries with skopeo: a gzip-compressed tar layer (made with tar and gzip), an OCI
+// image config whose rootfs.diff_ids match the layer, an OCI image manifest and index.json.
+//
+//   OciLayoutImage image = OciLayoutImage::build(dir.path(), QStringLiteral("v1"), {{"hello.txt", "hi"}});
+//   REQUIRE(image.ok);
+//   runSkopeo({"copy", image.skopeoReference(), "docker://127.0.0.1:5000/team/app:v1", "--dest-tls-verify=false"});
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+namespace Minato::Test {
+
+struct OciLayoutImage
+{
+    bool ok = false;
+    QString error;
+    QString layoutDir;
+    QString tag;
+    QString manifestDigest; // "sha256:…" of the manifest bytes
+    QString configDigest;
+    QString layerDigest; // of the compressed layer
+    QString diffId;      // of the uncompressed tar
+    qint64 layerSize = 0;
+    QByteArray manifest;
+    QByteArray config;
+
+    QString skopeoReference() const { return QStringLiteral("oci:") + layoutDir + u':' + tag; }
+
+    // files: (path inside the layer, content). Deterministic: the same input gives the same digests.
+    static OciLayoutImage build(const QString &layoutDir, const QString &tag,
+                                const QList<QPair<QString, QByteArray>> &files);
+};
+
+struct ProcessResult
+{
+    int exitCode = -1;
+    QString output; // stdout and stderr, merged
+};
+
+// Runs skopeo with a permissive signature policy of its own and a private, empty blob-info cache
+// (PLATFORM.md: otherwise skopeo may mount blobs it saw in earlier runs instead of uploading them).
+ProcessResult runSkopeo(const QStringList &arguments, int timeoutMs = 120000);
+
+} // namespace Minato::Test

@@ -1,0 +1,125 @@
+#include "referenceregistry.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+namespace Minato::Test {
+
+quint16 freeLoopbackPort()
+{
+    QTcpServer server;
+    if (!server.listen(QHostAddress::LocalHost, 0)) {
+        return 0;
+    }
+    return server.serverPort();
+}
+
+ReferenceRegistry::ReferenceRegistry() : ReferenceRegistry(Options{}) {}
+
+ReferenceRegistry::ReferenceRegistry(Options options) : m_options(std::move(options)) {}
+
+ReferenceRegistry::~ReferenceRegistry()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->terminate();
+        if (!m_process->waitForFinished(5000)) {
+            m_process->kill();
+            m_process->waitForFinished(5000);
+        }
+    }
+}
+
+QString ReferenceRegistry::hostPort() const
+{
+    return QStringLiteral("127.0.0.1:%1").arg(m_port);
+}
+
+QUrl ReferenceRegistry::baseUrl() const
+{
+    return QUrl(QStringLiteral("http://") + hostPort());
+}
+
+QString ReferenceRegistry::storageDir() const
+{
+    return m_dir.filePath(QStringLiteral("storage"));
+}
+
+bool ReferenceRegistry::start()
+{
+    if (!QFile::exists(executable())) {
+        m_error = QStringLiteral("%1 is missing: install the docker-registry package (make deps)").arg(executable());
+        return false;
+    }
+    if (!m_dir.isValid()) {
+        m_error = QStringLiteral("cannot create a temporary directory");
+        return false;
+    }
+    m_port = freeLoopbackPort();
+    if (m_port == 0) {
+        m_error = QStringLiteral("no free loopback port");
+        return false;
+    }
+
+    QString auth;
+    if (!m_options.htpasswdUser.isEmpty()) {
+        const QString htpasswd = m_dir.filePath(QStringLiteral("htpasswd"));
+        QProcess hp;
+        hp.start(QStringLiteral("htpasswd"), {QStringLiteral("-Bbn"), m_options.htpasswdUser, m_options.htpasswdPassword});
+        if (!hp.waitForFinished(20000) || hp.exitCode() != 0) {
+            m_error = QStringLiteral("htpasswd failed: ") + QString::fromLocal8Bit(hp.readAllStandardError());
+            return false;
+        }
+        QFile f(htpasswd);
+        if (!f.open(QIODevice::WriteOnly) || f.write(hp.readAllStandardOutput()) < 0) {
+            m_error = QStringLiteral("cannot write htpasswd");
+            return false;
+        }
+        auth = QStringLiteral("auth:\n  htpasswd:\n    realm: minato-test\n    path: %1\n").arg(htpasswd);
+    }
+
+    const QString config = QStringLiteral("version: 0.1\n"
+                                          "log:\n  level: error\n  accesslog:\n    disabled: true\n"
+                                          "storage:\n  filesystem:\n    rootdirectory: %1\n"
+                                          "  delete:\n    enabled: %2\n"
+                                          "http:\n  addr: 127.0.0.1:%3\n"
+                                          "%4")
+                               .arg(storageDir(), m_options.deleteEnabled ? QStringLiteral("true") : QStringLiteral("false"))
+                               .arg(m_port)
+                               .arg(auth);
+    const QString configPath = m_dir.filePath(QStringLiteral("config.yml"));
+    QFile cf(configPath);
+    if (!cf.open(QIODevice::WriteOnly) || cf.write(config.toUtf8()) < 0) {
+        m_error = QStringLiteral("cannot write the registry config");
+        return false;
+    }
+    cf.close();
+
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->start(executable(), {QStringLiteral("serve"), configPath});
+    if (!m_process->waitForStarted(10000)) {
+        m_error = QStringLiteral("docker-registry did not start: ") + m_process->errorString();
+        return false;
+    }
+    // Wait until the port accepts connections (the registry binds after reading its config).
+    const QDeadlineTimer deadline(20000);
+    while (!deadline.hasExpired()) {
+        if (m_process->state() == QProcess::NotRunning) {
+            m_error = QStringLiteral("docker-registry exited: ") + QString::fromLocal8Bit(m_process->readAll());
+            return false;
+        }
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, m_port);
+        if (probe.waitForConnected(200)) {
+            return true;
+        }
+        QThread::msleep(50); // test support only: polling a child process's port
+    }
+    m_error = QStringLiteral("docker-registry did not listen on %1 within 20 s").arg(hostPort());
+    return false;
+}
+
+} // namespace Minato::Test
