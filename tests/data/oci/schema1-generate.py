@@ -80,7 +80,8 @@ v1_cmd = {
 v1_base = {
     "id": base_id,
     "created": "2023-08-07T19:20:20.59016551+02:00",
-    "container_config": {"Cmd": ["/bin/sh -c #(nop) ADD file:32ff5e7a78b890996ee4681cc0a26185d3e9acdb4eb1e2aaccb2411f922fed6b in / "]},
+    "container_config": {
+        "Cmd": ["/bin/sh -c #(nop) ADD file:32ff5e7a78b890996ee4681cc0a26185d3e9acdb4eb1e2aaccb2411f922fed6b in / "]},
 }
 
 manifest = {
