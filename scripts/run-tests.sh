@@ -18,7 +18,9 @@ chmod 700 "$XDG_RUNTIME_DIR"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 jobs="${CTEST_JOBS:-$(nproc)}"
 
+printf -v ctest_args '%q ' "$@"
+printf -v quoted_build_dir '%q' "$build_dir"
 inner="echo -n minato-ci-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-exec ctest --test-dir \"$build_dir\" --output-on-failure --timeout 600 -j $jobs $*"
+exec ctest --test-dir $quoted_build_dir --output-on-failure --timeout 600 -j $jobs $ctest_args"
 
 exec xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- bash -c "$inner"

@@ -5,6 +5,11 @@
 #include "referenceregistry.h"
 
 #include "oci/digest.h"
+#include "oci/errorcode.h"
+#include "oci/imageconfig.h"
+#include "oci/manifest.h"
+#include "oci/mediatype.h"
+#include "oci/routes.h"
 #include "oci/sha256.h"
 
 #include "testsupport.h"
@@ -12,25 +17,21 @@
 #include <QTemporaryDir>
 
 using namespace Minato::Test;
-using Minato::Oci::Digest;
-using Minato::Oci::Sha256Hasher;
+using namespace Minato::Oci;
 
 namespace {
 
 // Every manifest type a client must accept: the reference registry answers 404 for an OCI manifest when
 // Accept lacks the OCI type (PLATFORM.md).
-const QByteArray kManifestAccept = "application/vnd.oci.image.index.v1+json, "
-                                   "application/vnd.oci.image.manifest.v1+json, "
-                                   "application/vnd.docker.distribution.manifest.list.v2+json, "
-                                   "application/vnd.docker.distribution.manifest.v2+json, "
-                                   "application/vnd.docker.distribution.manifest.v1+prettyjws, "
-                                   "application/vnd.docker.distribution.manifest.v1+json";
-
-struct Pushed
+QByteArray manifestAccept()
 {
-    OciLayoutImage image;
-    QString reference; // docker://host:port/repo:tag
-};
+    return MediaType::manifestAcceptHeader().toLatin1();
+}
+
+QUrl urlOf(const ReferenceRegistry &registry, const QString &path)
+{
+    return QUrl(registry.baseUrl().toString() + path);
+}
 
 } // namespace
 
@@ -54,21 +55,45 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
         INFO(copy.output.toStdString());
         REQUIRE(copy.exitCode == 0);
 
-        const QUrl url(registry.baseUrl().toString() + QStringLiteral("/v2/e2e/oci-image/manifests/v1"));
-        const HttpResult get = httpFetch("GET", url, {{"Accept", kManifestAccept}});
+        const Routes routes;
+        const QUrl url = urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"v1"));
+        const HttpResult get = httpFetch("GET", url, {{"Accept", manifestAccept()}});
         REQUIRE(get.status == 200);
         CHECK(get.body == image.manifest);
+        const auto parsed = parseAnyManifest(get.body, QString::fromLatin1(get.header("Content-Type")));
+        REQUIRE(parsed.hasValue());
+        REQUIRE(std::holds_alternative<Manifest>(*parsed));
+        const Manifest &manifest = std::get<Manifest>(*parsed);
+        CHECK(manifest.config.digest.toString() == image.configDigest);
+        REQUIRE(manifest.layers.size() == 1);
+        CHECK(manifest.layers.first().digest.toString() == image.layerDigest);
+        CHECK(manifest.layers.first().size == image.layerSize);
+        CHECK(manifest.digest.toString() == image.manifestDigest);
         CHECK(get.header("Content-Type") == "application/vnd.oci.image.manifest.v1+json");
         const Digest served = Digest::parse(QString::fromLatin1(get.header("Docker-Content-Digest"))).value();
         CHECK(served == Sha256Hasher::digestOf(get.body));
         CHECK(served.toString() == image.manifestDigest);
 
         // The config blob comes back with the digest skopeo was given.
-        const QUrl configUrl(registry.baseUrl().toString() + QStringLiteral("/v2/e2e/oci-image/blobs/") +
-                             image.configDigest);
-        const HttpResult config = httpFetch("GET", configUrl);
+        const HttpResult config =
+            httpFetch("GET", urlOf(registry, routes.path(Endpoint::GetBlob, u"e2e/oci-image", image.configDigest)));
         REQUIRE(config.status == 200);
         CHECK(Sha256Hasher::digestOf(config.body).toString() == image.configDigest);
+        const auto parsedConfig = ImageConfig::parse(config.body);
+        REQUIRE(parsedConfig.hasValue());
+        CHECK(parsedConfig->platformString() == QStringLiteral("linux/amd64"));
+        REQUIRE(parsedConfig->diffIds.size() == 1);
+        CHECK(parsedConfig->diffIds.first().toString() == image.diffId);
+
+        // A manifest that does not exist: the registry's error body parses to MANIFEST_UNKNOWN.
+        const HttpResult missing = httpFetch(
+            "GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"nope")),
+            {{"Accept", manifestAccept()}});
+        CHECK(missing.status == 404);
+        const auto body = ErrorBody::parse(missing.body, missing.status);
+        REQUIRE(body.hasValue());
+        CHECK(body->errors.first().errorCode() == ErrorCode::ManifestUnknown);
+        CHECK(errorHttpStatus(ErrorCode::ManifestUnknown) == missing.status);
 
         // Without the OCI type in Accept this registry pretends the manifest does not exist.
         const HttpResult narrow =
@@ -85,10 +110,17 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
         INFO(copy.output.toStdString());
         REQUIRE(copy.exitCode == 0);
 
-        const QUrl url(registry.baseUrl().toString() + QStringLiteral("/v2/e2e/docker-image/manifests/v1"));
-        const HttpResult get = httpFetch("GET", url, {{"Accept", kManifestAccept}});
+        const QUrl url = urlOf(registry, Routes().path(Endpoint::GetManifest, u"e2e/docker-image", u"v1"));
+        const HttpResult get = httpFetch("GET", url, {{"Accept", manifestAccept()}});
         REQUIRE(get.status == 200);
         CHECK(get.header("Content-Type") == "application/vnd.docker.distribution.manifest.v2+json");
+        const auto parsed = parseAnyManifest(get.body, QString::fromLatin1(get.header("Content-Type")));
+        REQUIRE(parsed.hasValue());
+        REQUIRE(std::holds_alternative<Manifest>(*parsed));
+        const Manifest &manifest = std::get<Manifest>(*parsed);
+        CHECK(manifest.isDocker());
+        CHECK(MediaType::equals(manifest.config.mediaType, MediaType::DockerConfig));
+        CHECK(manifest.layers.first().digest.toString() == image.layerDigest);
         CHECK(Digest::parse(QString::fromLatin1(get.header("Docker-Content-Digest"))).value() ==
               Sha256Hasher::digestOf(get.body));
         CHECK(get.body != image.manifest);
