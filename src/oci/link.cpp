@@ -1,142 +1,18 @@
 #include "link.h"
 
+#include "httpgrammar.h"
+
 namespace Minato::Oci {
 
 namespace {
 
 const QString linkField = QStringLiteral("Link header");
 
-// tchar (RFC 9110 §5.6.2).
-bool isTchar(QChar c)
-{
-    const char16_t u = c.unicode();
-    if ((u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9')) {
-        return true;
-    }
-    switch (u) {
-    case u'!':
-    case u'#':
-    case u'$':
-    case u'%':
-    case u'&':
-    case u'\'':
-    case u'*':
-    case u'+':
-    case u'-':
-    case u'.':
-    case u'^':
-    case u'_':
-    case u'`':
-    case u'|':
-    case u'~':
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isSpace(QChar c)
-{
-    return c == u' ' || c == u'\t';
-}
-
-bool isLineBreak(QChar c)
-{
-    return c == u'\r' || c == u'\n';
-}
-
-// CTL other than HTAB (RFC 5234 B.1), which may appear nowhere in a field value.
-bool isForbiddenControl(QChar c)
-{
-    return (c.unicode() < 0x20 && c != u'\t') || c.unicode() == 0x7f;
-}
-
-QString describe(QChar c)
-{
-    if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
-        return QStringLiteral("control character 0x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-    }
-    return QStringLiteral("'%1'").arg(c);
-}
-
-class Scanner
-{
-public:
-    explicit Scanner(const QString &text)
-        : m_text(text)
-    {}
-
-    bool atEnd() const { return m_pos >= m_text.size(); }
-    QChar peek() const { return atEnd() ? QChar() : m_text.at(m_pos); }
-    qsizetype pos() const { return m_pos; }
-    void advance() { ++m_pos; }
-
-    void skipSpaces()
-    {
-        while (!atEnd() && isSpace(peek())) {
-            ++m_pos;
-        }
-    }
-    // OWS, ',' and line breaks: the list separators, including empty list elements (RFC 9110 §5.6.1).
-    void skipSeparators()
-    {
-        while (!atEnd() && (isSpace(peek()) || peek() == u',' || isLineBreak(peek()))) {
-            ++m_pos;
-        }
-    }
-    QString token()
-    {
-        const qsizetype start = m_pos;
-        while (!atEnd() && isTchar(peek())) {
-            ++m_pos;
-        }
-        return m_text.mid(start, m_pos - start);
-    }
-    // A lenient unquoted value: anything up to a delimiter of the Link grammar.
-    QString bareValue()
-    {
-        const qsizetype start = m_pos;
-        while (!atEnd()) {
-            const QChar c = peek();
-            if (c == u';' || c == u',' || c == u'"' || isSpace(c) || isLineBreak(c) || isForbiddenControl(c)) {
-                break;
-            }
-            ++m_pos;
-        }
-        return m_text.mid(start, m_pos - start);
-    }
-    // quoted-string (RFC 9110 §5.6.4); the scanner stands on the opening quote.
-    std::optional<QString> quotedString(QString *error)
-    {
-        ++m_pos;
-        QString out;
-        while (!atEnd()) {
-            QChar c = peek();
-            ++m_pos;
-            if (c == u'"') {
-                return out;
-            }
-            if (c == u'\\') {
-                if (atEnd()) {
-                    break;
-                }
-                c = peek();
-                ++m_pos;
-            }
-            if (isForbiddenControl(c)) {
-                *error = QStringLiteral("a quoted string contains a %1").arg(describe(c));
-                return std::nullopt;
-            }
-            out.append(c);
-        }
-        *error = QStringLiteral("a quoted string is not closed by '\"'");
-        return std::nullopt;
-    }
-
-private:
-    const QString &m_text;
-    qsizetype m_pos = 0;
-};
+using Http::describe;
+using Http::isForbiddenControl;
+using Http::isLineBreak;
+using Http::isSpace;
+using Scanner = Http::FieldScanner;
 
 // relation-types are separated by 1*SP inside the quoted value (RFC 8288 §3.3); tabs are tolerated.
 QStringList splitRelations(const QString &value)
@@ -158,26 +34,6 @@ QStringList splitRelations(const QString &value)
 Expected<QList<Link>> fail(const QString &reason)
 {
     return Expected<QList<Link>>::failure(linkField, reason);
-}
-
-// quoted-string (RFC 9110 §5.6.4) in UTF-8. Control characters cannot be represented in a field value;
-// dropping them (CR/LF above all) also stops header injection.
-QByteArray quoted(const QString &value)
-{
-    QString escaped;
-    escaped.reserve(value.size() + 2);
-    escaped.append(u'"');
-    for (QChar c : value) {
-        if (isForbiddenControl(c)) {
-            continue;
-        }
-        if (c == u'"' || c == u'\\') {
-            escaped.append(u'\\');
-        }
-        escaped.append(c);
-    }
-    escaped.append(u'"');
-    return escaped.toUtf8();
 }
 
 } // namespace
@@ -225,7 +81,7 @@ QByteArray Link::toHeaderValue() const
         out.append(p.name.toUtf8());
         if (!p.value.isEmpty()) { // every value is written quoted: one form valid for any value
             out.append('=');
-            out.append(quoted(p.value));
+            out.append(Http::quoteString(p.value));
         }
     }
     return out;
@@ -255,7 +111,7 @@ Expected<QList<Link>> parseLinkHeader(QByteArrayView value)
         if (s.peek() != u'<') {
             return fail(QStringLiteral("expected '<' to start a link at position %1, found %2")
                             .arg(s.pos())
-                            .arg(describe(s.peek())));
+                            .arg(s.describeCurrent()));
         }
         const qsizetype open = s.pos();
         const qsizetype close = text.indexOf(u'>', open + 1);
@@ -280,7 +136,7 @@ Expected<QList<Link>> parseLinkHeader(QByteArrayView value)
             }
             if (s.peek() != u';') {
                 return fail(QStringLiteral("expected ';' or ',' after the link <%1>, found %2")
-                                .arg(link.target, describe(s.peek())));
+                                .arg(link.target, s.describeCurrent()));
             }
             s.advance();
             s.skipSpaces();
@@ -296,7 +152,7 @@ Expected<QList<Link>> parseLinkHeader(QByteArrayView value)
             param.name = s.token().toLower();
             if (param.name.isEmpty()) {
                 return fail(QStringLiteral("expected a parameter name of the link <%1>, found %2")
-                                .arg(link.target, describe(s.peek())));
+                                .arg(link.target, s.describeCurrent()));
             }
             s.skipSpaces();
             if (s.peek() == u'=') {

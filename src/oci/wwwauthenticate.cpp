@@ -1,152 +1,20 @@
 #include "wwwauthenticate.h"
 
+#include "httpgrammar.h"
+
 namespace Minato::Oci {
 
 namespace {
 
 const QString headerField = QStringLiteral("WWW-Authenticate header");
 
-// tchar (RFC 9110 §5.6.2).
-bool isTchar(QChar c)
-{
-    const char16_t u = c.unicode();
-    if ((u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9')) {
-        return true;
-    }
-    switch (u) {
-    case u'!':
-    case u'#':
-    case u'$':
-    case u'%':
-    case u'&':
-    case u'\'':
-    case u'*':
-    case u'+':
-    case u'-':
-    case u'.':
-    case u'^':
-    case u'_':
-    case u'`':
-    case u'|':
-    case u'~':
-        return true;
-    default:
-        return false;
-    }
-}
-
-// token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" (RFC 9110 §11.2).
-bool isToken68Char(QChar c)
-{
-    const char16_t u = c.unicode();
-    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'-' || u == u'.' ||
-           u == u'_' || u == u'~' || u == u'+' || u == u'/';
-}
-
-bool isSpace(QChar c)
-{
-    return c == u' ' || c == u'\t';
-}
-
-bool isLineBreak(QChar c)
-{
-    return c == u'\r' || c == u'\n';
-}
-
-bool isForbiddenControl(QChar c)
-{
-    return (c.unicode() < 0x20 && c != u'\t') || c.unicode() == 0x7f;
-}
-
-QString describe(QChar c)
-{
-    if (c.isNull()) {
-        return QStringLiteral("the end");
-    }
-    if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
-        return QStringLiteral("control character 0x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-    }
-    return QStringLiteral("'%1'").arg(c);
-}
-
-class Scanner
-{
-public:
-    explicit Scanner(const QString &text)
-        : m_text(text)
-    {}
-
-    bool atEnd() const { return m_pos >= m_text.size(); }
-    QChar peek() const { return atEnd() ? QChar() : m_text.at(m_pos); }
-    QChar at(qsizetype i) const { return i < m_text.size() ? m_text.at(i) : QChar(); }
-    qsizetype pos() const { return m_pos; }
-    void seek(qsizetype pos) { m_pos = pos; }
-    void advance() { ++m_pos; }
-
-    qsizetype skipSpacesFrom(qsizetype i) const
-    {
-        while (i < m_text.size() && isSpace(m_text.at(i))) {
-            ++i;
-        }
-        return i;
-    }
-    void skipSpaces() { m_pos = skipSpacesFrom(m_pos); }
-    // OWS, ',' and line breaks: list separators and empty list elements (RFC 9110 §5.6.1).
-    void skipSeparators()
-    {
-        while (!atEnd() && (isSpace(peek()) || peek() == u',' || isLineBreak(peek()))) {
-            ++m_pos;
-        }
-    }
-    bool atElementEnd() const { return atEnd() || peek() == u',' || isLineBreak(peek()); }
-    qsizetype tokenEnd(qsizetype i) const
-    {
-        while (i < m_text.size() && isTchar(m_text.at(i))) {
-            ++i;
-        }
-        return i;
-    }
-    QString token()
-    {
-        const qsizetype end = tokenEnd(m_pos);
-        QString t = m_text.mid(m_pos, end - m_pos);
-        m_pos = end;
-        return t;
-    }
-    QString slice(qsizetype from, qsizetype to) const { return m_text.mid(from, to - from); }
-
-    // quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE (RFC 9110 §5.6.4); stands on the quote.
-    std::optional<QString> quotedString(QString *error)
-    {
-        ++m_pos;
-        QString out;
-        while (!atEnd()) {
-            QChar c = peek();
-            ++m_pos;
-            if (c == u'"') {
-                return out;
-            }
-            if (c == u'\\') {
-                if (atEnd()) {
-                    break;
-                }
-                c = peek();
-                ++m_pos;
-            }
-            if (isForbiddenControl(c)) {
-                *error = QStringLiteral("a quoted string contains a %1").arg(describe(c));
-                return std::nullopt;
-            }
-            out.append(c);
-        }
-        *error = QStringLiteral("a quoted string is not closed by '\"'");
-        return std::nullopt;
-    }
-
-private:
-    const QString &m_text;
-    qsizetype m_pos = 0;
-};
+using Http::isForbiddenControl;
+using Http::isLineBreak;
+using Http::isSpace;
+using Http::isTchar;
+using Http::isToken68Char;
+using Http::describe;
+using Scanner = Http::FieldScanner;
 
 using Challenges = QList<AuthChallenge>;
 
@@ -224,7 +92,7 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
         if (challenge.scheme.isEmpty()) {
             return fail(QStringLiteral("expected an auth scheme at position %1, found %2")
                             .arg(schemeAt)
-                            .arg(describe(s.peek())));
+                            .arg(s.describeCurrent()));
         }
         if (s.atElementEnd()) {
             challenges.append(std::move(challenge));
@@ -232,7 +100,7 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
         }
         if (!isSpace(s.peek())) {
             return fail(QStringLiteral("the auth scheme \"%1\" must be followed by a space, found %2")
-                            .arg(challenge.scheme, describe(s.peek())));
+                            .arg(challenge.scheme, s.describeCurrent()));
         }
         s.skipSpaces();
         if (s.atElementEnd()) {
@@ -271,12 +139,12 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
                 return fail(QStringLiteral("expected a parameter name of the %1 challenge at position %2, found %3")
                                 .arg(challenge.scheme)
                                 .arg(nameAt)
-                                .arg(describe(s.peek())));
+                                .arg(s.describeCurrent()));
             }
             s.skipSpaces();
             if (s.peek() != u'=') {
                 return fail(QStringLiteral("parameter \"%1\" of the %2 challenge needs '=' and a value, found %3")
-                                .arg(param.name, challenge.scheme, describe(s.peek())));
+                                .arg(param.name, challenge.scheme, s.describeCurrent()));
             }
             s.advance();
             s.skipSpaces();
@@ -292,7 +160,7 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
                 param.value = s.token();
                 if (param.value.isEmpty()) {
                     return fail(QStringLiteral("parameter \"%1\" of the %2 challenge has no value (found %3)")
-                                    .arg(param.name, challenge.scheme, describe(s.peek())));
+                                    .arg(param.name, challenge.scheme, s.describeCurrent()));
                 }
             }
             appendParam(challenge, std::move(param));
@@ -303,7 +171,7 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
             }
             if (!s.atElementEnd()) {
                 return fail(QStringLiteral("unexpected %1 after a parameter of the %2 challenge")
-                                .arg(describe(s.peek()), challenge.scheme));
+                                .arg(s.describeCurrent(), challenge.scheme));
             }
             s.skipSeparators();
             if (s.atEnd()) {
@@ -353,20 +221,7 @@ std::optional<AuthChallenge> findChallenge(const QList<AuthChallenge> &challenge
 
 QByteArray quoteHeaderString(const QString &value)
 {
-    QString escaped;
-    escaped.reserve(value.size() + 2);
-    escaped.append(u'"');
-    for (QChar c : value) {
-        if (isForbiddenControl(c)) {
-            continue;
-        }
-        if (c == u'"' || c == u'\\') {
-            escaped.append(u'\\');
-        }
-        escaped.append(c);
-    }
-    escaped.append(u'"');
-    return escaped.toUtf8();
+    return Http::quoteString(value);
 }
 
 Expected<BasicChallenge> BasicChallenge::fromChallenge(const AuthChallenge &challenge)
