@@ -3,41 +3,17 @@
 #include "jsonfields.h"
 #include "mediatype.h"
 #include "sha256.h"
+#include "textutil.h"
 
-#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QUrl>
 
 namespace Minato::Oci {
 
-namespace {
-
-Expected<QString> requireMediaType(const QJsonObject &obj, QStringView key, QStringView path)
-{
-    auto text = Json::requireString(obj, key, path);
-    if (text && !MediaType::isWellFormed(*text)) {
-        return Expected<QString>::failure(
-            Json::joinPath(path, key),
-            QStringLiteral("\"%1\" is not a media type of the form type/subtype").arg(*text));
-    }
-    return text;
-}
-
-Digest digestOfData(Digest::Algorithm algorithm, const QByteArray &bytes)
-{
-    if (algorithm == Digest::Algorithm::Sha256) {
-        return Sha256Hasher::digestOf(bytes);
-    }
-    const QByteArray hex = QCryptographicHash::hash(bytes, QCryptographicHash::Sha512).toHex();
-    return Digest::fromParts(Digest::Algorithm::Sha512, QString::fromLatin1(hex));
-}
-
-} // namespace
-
 Expected<Descriptor> Descriptor::fromJson(const QJsonObject &obj, QStringView path)
 {
     Descriptor d;
-    MINATO_OCI_TRY(d.mediaType, requireMediaType(obj, u"mediaType", path));
+    MINATO_OCI_TRY(d.mediaType, Json::requireMediaType(obj, u"mediaType", path));
     MINATO_OCI_TRY(d.digest, Json::requireDigest(obj, u"digest", path));
     MINATO_OCI_TRY(d.size, Json::requireSize(obj, u"size", path));
 
@@ -45,8 +21,9 @@ Expected<Descriptor> Descriptor::fromJson(const QJsonObject &obj, QStringView pa
     for (qsizetype i = 0; i < d.urls.size(); ++i) {
         const QUrl url(d.urls[i], QUrl::StrictMode);
         if (!url.isValid() || url.scheme().isEmpty() || url.isRelative()) {
-            return Expected<Descriptor>::failure(Json::indexPath(Json::joinPath(path, u"urls"), i),
-                                                 QStringLiteral("\"%1\" is not an absolute URL").arg(d.urls[i]));
+            return Expected<Descriptor>::failure(
+                Json::indexPath(Json::joinPath(path, u"urls"), i),
+                QStringLiteral("%1 is not an absolute URL").arg(quoteInput(d.urls[i])));
         }
     }
     MINATO_OCI_TRY(d.annotations, Json::optionalStringMap(obj, u"annotations", path));
@@ -56,15 +33,8 @@ Expected<Descriptor> Descriptor::fromJson(const QJsonObject &obj, QStringView pa
         MINATO_OCI_TRY(d.platform, Platform::fromJson(*platformObject, Json::joinPath(path, u"platform")));
     }
 
-    MINATO_OCI_TRY(auto artifactType, Json::optionalString(obj, u"artifactType", path));
-    if (artifactType) {
-        if (!MediaType::isWellFormed(*artifactType)) {
-            return Expected<Descriptor>::failure(
-                Json::joinPath(path, u"artifactType"),
-                QStringLiteral("\"%1\" is not a media type of the form type/subtype").arg(*artifactType));
-        }
-        d.artifactType = *artifactType;
-    }
+    MINATO_OCI_TRY(auto artifactType, Json::optionalMediaType(obj, u"artifactType", path));
+    d.artifactType = artifactType.value_or(QString());
 
     // descriptor.md "Embedded content": data is base64 (RFC 4648) and MUST match digest and size.
     MINATO_OCI_TRY(auto data, Json::optionalString(obj, u"data", path));
@@ -83,7 +53,11 @@ Expected<Descriptor> Descriptor::fromJson(const QJsonObject &obj, QStringView pa
             return Expected<Descriptor>::failure(
                 field, QStringLiteral("decodes to %1 bytes but size says %2").arg(decoded.decoded.size()).arg(d.size));
         }
-        if (digestOfData(d.digest.algorithm(), decoded.decoded) != d.digest) {
+        const Digest actual = Hasher::digestOf(d.digest.algorithm(), decoded.decoded);
+        if (!actual.isValid()) {
+            return Expected<Descriptor>::failure(field, QStringLiteral("could not be hashed (OpenSSL failed)"));
+        }
+        if (actual != d.digest) {
             return Expected<Descriptor>::failure(field, QStringLiteral("does not match the descriptor's digest"));
         }
         d.data = decoded.decoded;

@@ -1,5 +1,7 @@
 #include "digest.h"
 
+#include "textutil.h"
+
 namespace Minato::Oci {
 
 namespace {
@@ -16,13 +18,8 @@ bool isAlgorithmSeparator(QChar c)
 
 bool isEncodedChar(QChar c)
 {
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'=' ||
-           c == u'_' || c == u'-';
-}
-
-bool isLowerHex(QChar c)
-{
-    return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f');
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'=' || c == u'_' ||
+           c == u'-';
 }
 
 } // namespace
@@ -58,12 +55,12 @@ Expected<Digest> Digest::parse(QStringView text)
             previousWasSeparator = true;
         } else {
             return Expected<Digest>::failure(
-                field, QStringLiteral("the algorithm \"%1\" contains an invalid character").arg(algorithm));
+                field, QStringLiteral("the algorithm %1 contains an invalid character").arg(quoteInput(algorithm)));
         }
     }
     if (previousWasSeparator) {
         return Expected<Digest>::failure(
-            field, QStringLiteral("the algorithm \"%1\" ends with a separator").arg(algorithm));
+            field, QStringLiteral("the algorithm %1 ends with a separator").arg(quoteInput(algorithm)));
     }
     if (encoded.isEmpty()) {
         return Expected<Digest>::failure(field, QStringLiteral("the encoded part after ':' is empty"));
@@ -81,7 +78,8 @@ Expected<Digest> Digest::parse(QStringView text)
         alg = Algorithm::Sha512;
     } else {
         return Expected<Digest>::failure(
-            field, QStringLiteral("unsupported algorithm \"%1\" (sha256 and sha512 are supported)").arg(algorithm));
+            field,
+            QStringLiteral("unsupported algorithm %1 (sha256 and sha512 are supported)").arg(quoteInput(algorithm)));
     }
     const int expected = hexLength(alg);
     if (encoded.size() != expected) {
@@ -91,7 +89,7 @@ Expected<Digest> Digest::parse(QStringView text)
                                                     .arg(encoded.size()));
     }
     for (QChar c : encoded) {
-        if (!isLowerHex(c)) {
+        if (!Ascii::isLowerHex(c.unicode())) {
             return Expected<Digest>::failure(field, QStringLiteral("a %1 digest must be lowercase hex").arg(algorithm));
         }
     }
@@ -100,7 +98,14 @@ Expected<Digest> Digest::parse(QStringView text)
 
 Digest Digest::fromParts(Algorithm algorithm, QString hex)
 {
-    Q_ASSERT(hex.size() == hexLength(algorithm));
+    // Public, so checked in every build: a wrong length or a character that is not lowercase hex gives an
+    // invalid Digest rather than one that prints as something parse() would refuse.
+    if (algorithm != Algorithm::Sha256 && algorithm != Algorithm::Sha512) {
+        return Digest();
+    }
+    if (!Ascii::isLowerHexString(hex, hexLength(algorithm))) {
+        return Digest();
+    }
     Digest d;
     d.m_algorithm = algorithm;
     d.m_hex = std::move(hex);

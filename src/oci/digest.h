@@ -27,15 +27,15 @@ public:
     static Expected<Digest> parse(QStringView text);
     // True when text is a digest this module accepts (same rules as parse()).
     static bool isValidString(QStringView text) { return parse(text).hasValue(); }
-    // Builds a digest from parts already known to be valid (e.g. a hasher's output). Precondition: hex
-    // has the algorithm's length and is lowercase hex; checked with Q_ASSERT.
+    // Builds a digest from parts (e.g. a hasher's output). hex must have the algorithm's length and be
+    // lowercase hex; otherwise the result is an invalid Digest (isValid() == false), in every build.
     static Digest fromParts(Algorithm algorithm, QString hex);
 
     bool isValid() const { return !m_hex.isEmpty(); }
     Algorithm algorithm() const { return m_algorithm; }
-    QString algorithmName() const;  // "sha256" / "sha512"
+    QString algorithmName() const; // "sha256" / "sha512"
     const QString &hex() const { return m_hex; }
-    QString toString() const;       // "sha256:…"; empty when invalid
+    QString toString() const; // "sha256:…"; empty when invalid
     // The first n hex characters, for display ("3b2c9a1f0e4d"); the UI shows 12 and the full digest on hover.
     QString shortHex(int n = 12) const { return m_hex.left(n); }
 

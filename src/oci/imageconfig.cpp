@@ -2,6 +2,7 @@
 
 #include "jsonfields.h"
 #include "sha256.h"
+#include "textutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,28 +14,14 @@ namespace Minato::Oci {
 
 namespace {
 
-template<typename T>
-Expected<T> fail(QString field, QString reason)
-{
-    return Expected<T>::failure(std::move(field), std::move(reason));
-}
+using Json::fail;
+using Json::optionalStrSlice;
 
 // A string that may be missing or null; both read as "".
 Expected<QString> stringOrEmpty(const QJsonObject &obj, QStringView key, QStringView path)
 {
     MINATO_OCI_TRY(std::optional<QString> value, Json::optionalString(obj, key, path));
     return value.value_or(QString());
-}
-
-// Docker's strslice.StrSlice (Entrypoint, Cmd, Shell) also accepts a single JSON string and reads it as a
-// one-element list; accept that too. Missing or null → empty.
-Expected<QStringList> optionalStrSlice(const QJsonObject &obj, QStringView key, QStringView path)
-{
-    const QJsonValue value = obj.value(key);
-    if (value.isString()) {
-        return QStringList{value.toString()};
-    }
-    return Json::optionalStringList(obj, key, path);
 }
 
 // An object used as a set (ExposedPorts, Volumes): {"80/tcp": {}, …}. The values are empty structs in Go,
@@ -292,7 +279,7 @@ Expected<ImageConfig> ImageConfig::parse(const QByteArray &bytes)
     MINATO_OCI_TRY(c.rootfsType, Json::requireString(rootfs, u"type", u"rootfs"));
     if (c.rootfsType != u"layers") {
         return fail<ImageConfig>(QStringLiteral("rootfs.type"),
-                                 QStringLiteral("must be \"layers\", not \"%1\"").arg(c.rootfsType));
+                                 QStringLiteral("must be \"layers\", not %1").arg(quoteInput(c.rootfsType)));
     }
     MINATO_OCI_TRY(const QJsonArray diffIds, Json::optionalArray(rootfs, u"diff_ids", u"rootfs"));
     c.diffIds.reserve(diffIds.size());

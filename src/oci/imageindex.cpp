@@ -3,6 +3,7 @@
 #include "jsonfields.h"
 #include "mediatype.h"
 #include "sha256.h"
+#include "textutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,25 +23,25 @@ Expected<QString> checkDocumentMediaType(const QJsonObject &root, QStringView co
         const QString known = MediaType::displayName(*declared);
         const QString what = known != MediaType::essence(*declared) ? QStringLiteral(" (%1)").arg(known) : QString();
         return Expected<QString>::failure(QStringLiteral("mediaType"),
-                                          QStringLiteral("is \"%1\"%2, not an %3 media type (%4 or %5)")
-                                              .arg(*declared, what, noun.toString(), ociType, dockerType));
+                                          QStringLiteral("is %1%2, not an %3 media type (%4 or %5)")
+                                              .arg(quoteInput(*declared), what, noun.toString(), ociType, dockerType));
     }
     if (!MediaType::isGeneric(contentType)) {
         if (!isOurs(contentType)) {
-            return Expected<QString>::failure(QString(),
-                                              QStringLiteral("the Content-Type \"%1\" is not an %2 media type")
-                                                  .arg(contentType.toString(), noun.toString()));
+            return Expected<QString>::failure(
+                QStringLiteral("Content-Type"),
+                QStringLiteral("%1 is not an %2 media type").arg(quoteInput(contentType), noun.toString()));
         }
         if (declared && !MediaType::equals(*declared, contentType)) {
             return Expected<QString>::failure(
                 QStringLiteral("mediaType"),
-                QStringLiteral("is \"%1\" but the Content-Type is \"%2\"").arg(*declared, contentType.toString()));
+                QStringLiteral("is %1 but the Content-Type is %2").arg(quoteInput(*declared), quoteInput(contentType)));
         }
         if (!declared && MediaType::equals(contentType, dockerType)) {
             // manifest-v2-2.md: mediaType is a required field of Docker schema 2 manifests and manifest lists.
             return Expected<QString>::failure(QStringLiteral("mediaType"),
-                                              QStringLiteral("is required in a %1 (the Content-Type is \"%2\")")
-                                                  .arg(MediaType::displayName(dockerType), contentType.toString()));
+                                              QStringLiteral("is required in a %1 (the Content-Type is %2)")
+                                                  .arg(MediaType::displayName(dockerType), quoteInput(contentType)));
         }
     }
     return declared ? *declared : ociType.toString();
@@ -64,6 +65,33 @@ Expected<int> checkSchemaVersion(const QJsonObject &root, QStringView noun)
     return 2;
 }
 
+Expected<ArtifactFields> parseArtifactFields(const QJsonObject &root)
+{
+    ArtifactFields fields;
+    MINATO_OCI_TRY(const auto subject, Json::optionalObject(root, u"subject", u""));
+    if (subject) {
+        MINATO_OCI_TRY(fields.subject, Descriptor::fromJson(*subject, u"subject"));
+    }
+    MINATO_OCI_TRY(const auto artifactType, Json::optionalMediaType(root, u"artifactType", u""));
+    fields.artifactType = artifactType.value_or(QString());
+    MINATO_OCI_TRY(fields.annotations, Json::optionalStringMap(root, u"annotations", u""));
+    return fields;
+}
+
+void writeArtifactFields(QJsonObject &obj, const std::optional<Descriptor> &subject, const QString &artifactType,
+                         const QMap<QString, QString> &annotations)
+{
+    if (subject) {
+        obj.insert(QStringLiteral("subject"), subject->toJson());
+    }
+    if (!artifactType.isEmpty()) {
+        obj.insert(QStringLiteral("artifactType"), artifactType);
+    }
+    if (!annotations.isEmpty()) {
+        obj.insert(QStringLiteral("annotations"), Json::stringMapToJson(annotations));
+    }
+}
+
 } // namespace Detail
 
 // image-index.md "Image Index Property Descriptions".
@@ -75,7 +103,7 @@ Expected<ImageIndex> ImageIndex::parse(const QByteArray &bytes, QStringView cont
     MINATO_OCI_TRY(const QString effective,
                    Detail::checkDocumentMediaType(root, contentType, MediaType::OciIndex, MediaType::DockerManifestList,
                                                   u"image index"));
-    if (root.contains(u"mediaType")) {
+    if (root.value(u"mediaType").isString()) { // "mediaType": null is absent (jsonfields.h)
         index.mediaType = effective;
     }
     MINATO_OCI_TRY(const QJsonArray manifests, Json::requireArray(root, u"manifests", u""));
@@ -86,20 +114,10 @@ Expected<ImageIndex> ImageIndex::parse(const QByteArray &bytes, QStringView cont
         MINATO_OCI_TRY(Descriptor descriptor, Descriptor::fromJson(entry, at));
         index.manifests.append(std::move(descriptor));
     }
-    MINATO_OCI_TRY(const auto subject, Json::optionalObject(root, u"subject", u""));
-    if (subject) {
-        MINATO_OCI_TRY(index.subject, Descriptor::fromJson(*subject, u"subject"));
-    }
-    MINATO_OCI_TRY(const auto artifactType, Json::optionalString(root, u"artifactType", u""));
-    if (artifactType) {
-        if (!MediaType::isWellFormed(*artifactType)) {
-            return Expected<ImageIndex>::failure(
-                QStringLiteral("artifactType"),
-                QStringLiteral("\"%1\" is not a media type of the form type/subtype").arg(*artifactType));
-        }
-        index.artifactType = *artifactType;
-    }
-    MINATO_OCI_TRY(index.annotations, Json::optionalStringMap(root, u"annotations", u""));
+    MINATO_OCI_TRY(Detail::ArtifactFields fields, Detail::parseArtifactFields(root));
+    index.subject = std::move(fields.subject);
+    index.artifactType = std::move(fields.artifactType);
+    index.annotations = std::move(fields.annotations);
     index.raw = bytes;
     index.digest = Sha256Hasher::digestOf(bytes);
     return index;
@@ -117,15 +135,7 @@ QJsonObject ImageIndex::toJsonObject() const
         entries.append(d.toJson());
     }
     obj.insert(QStringLiteral("manifests"), entries);
-    if (subject) {
-        obj.insert(QStringLiteral("subject"), subject->toJson());
-    }
-    if (!artifactType.isEmpty()) {
-        obj.insert(QStringLiteral("artifactType"), artifactType);
-    }
-    if (!annotations.isEmpty()) {
-        obj.insert(QStringLiteral("annotations"), Json::stringMapToJson(annotations));
-    }
+    Detail::writeArtifactFields(obj, subject, artifactType, annotations);
     return obj;
 }
 
@@ -184,12 +194,19 @@ QList<Platform> ImageIndex::platforms() const
 
 std::optional<Descriptor> ImageIndex::findByPlatform(const Platform &wanted) const
 {
+    const Descriptor *best = nullptr;
+    int bestRank = -1;
     for (const Descriptor &d : manifests) {
-        if (!isAttestationEntry(d) && d.platform && d.platform->matches(wanted)) {
-            return d;
+        if (isAttestationEntry(d) || !d.platform) {
+            continue;
+        }
+        const int rank = d.platform->compatibilityRank(wanted);
+        if (rank > bestRank) {
+            best = &d;
+            bestRank = rank;
         }
     }
-    return std::nullopt;
+    return best ? std::optional<Descriptor>(*best) : std::nullopt;
 }
 
 std::optional<Descriptor> ImageIndex::attestationFor(const Digest &image) const

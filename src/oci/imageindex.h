@@ -19,12 +19,15 @@
 // mediaType (image-index.md "mediaType"): when present it MUST be the OCI index type, or for Docker the
 // manifest list type; Docker manifest lists require it. When a specific Content-Type is given it must be an
 // index type and agree with the document's mediaType. A missing mediaType with no specific Content-Type
-// means an OCI index. Media types compare case-insensitively, ignoring parameters (see mediatype.h).
+// means an OCI index. "mediaType": null counts as absent. Media types compare case-insensitively, ignoring
+// parameters (see mediatype.h). A Content-Type that is not an index type fails with the field
+// "Content-Type".
 
 #include "descriptor.h"
 #include "digest.h"
 #include "expected.h"
 #include "platform.h"
+#include "sizelimits.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -37,7 +40,7 @@
 namespace Minato::Oci {
 
 // Largest manifest or index accepted (distribution-spec spec.md: registries SHOULD accept at least 4 MiB).
-inline constexpr qsizetype kMaxManifestBytes = qsizetype{4} * 1024 * 1024;
+inline constexpr qsizetype kMaxManifestBytes = kMaxDocumentBytes;
 
 struct ImageIndex
 {
@@ -70,8 +73,9 @@ struct ImageIndex
     QList<Descriptor> attestationEntries() const;
     // The platforms of the image entries, in document order, without duplicates.
     QList<Platform> platforms() const;
-    // The first image entry whose platform matches `wanted` (Platform::matches); entries without a platform
-    // never match.
+    // The image entry whose platform matches `wanted` (Platform::matches) best: the highest compatible
+    // variant (for a wanted arm/v7, a v7 entry before a v6 one), then the exact os.version; the first in
+    // document order among equals. Entries without a platform never match.
     std::optional<Descriptor> findByPlatform(const Platform &wanted) const;
     // The attestation entry that describes `image` (its vnd.docker.reference.digest annotation).
     std::optional<Descriptor> attestationFor(const Digest &image) const;
@@ -86,6 +90,18 @@ Expected<QString> checkDocumentMediaType(const QJsonObject &root, QStringView co
                                          QStringView dockerType, QStringView noun);
 // Reads and checks "schemaVersion" (REQUIRED, exactly 2).
 Expected<int> checkSchemaVersion(const QJsonObject &root, QStringView noun);
+// The image-spec 1.1 fields an image manifest and an index share: subject (a Descriptor), artifactType
+// (RFC 6838) and annotations, all optional; missing and null read as absent.
+struct ArtifactFields
+{
+    std::optional<Descriptor> subject;
+    QString artifactType;
+    QMap<QString, QString> annotations;
+};
+Expected<ArtifactFields> parseArtifactFields(const QJsonObject &root);
+// Writes the fields that are set.
+void writeArtifactFields(QJsonObject &obj, const std::optional<Descriptor> &subject, const QString &artifactType,
+                         const QMap<QString, QString> &annotations);
 } // namespace Detail
 
 } // namespace Minato::Oci

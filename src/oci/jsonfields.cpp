@@ -1,5 +1,8 @@
 #include "jsonfields.h"
 
+#include "mediatype.h"
+#include "textutil.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QVariant>
@@ -406,6 +409,44 @@ Expected<QStringList> optionalStringList(const QJsonObject &obj, QStringView key
         result.append(element.toString());
     }
     return result;
+}
+
+Expected<QStringList> optionalStrSlice(const QJsonObject &obj, QStringView key, QStringView path)
+{
+    const QJsonValue value = obj.value(key);
+    if (value.isString()) {
+        return QStringList{value.toString()};
+    }
+    return optionalStringList(obj, key, path);
+}
+
+namespace {
+
+template<typename T>
+Expected<T> notAMediaType(QStringView field, QStringView value)
+{
+    return Expected<T>::failure(
+        field.toString(), QStringLiteral("%1 is not a media type of the form type/subtype").arg(quoteInput(value)));
+}
+
+} // namespace
+
+Expected<QString> requireMediaType(const QJsonObject &obj, QStringView key, QStringView path)
+{
+    auto text = requireString(obj, key, path);
+    if (text && !MediaType::isWellFormed(*text)) {
+        return notAMediaType<QString>(joinPath(path, key), *text);
+    }
+    return text;
+}
+
+Expected<std::optional<QString>> optionalMediaType(const QJsonObject &obj, QStringView key, QStringView path)
+{
+    auto text = optionalString(obj, key, path);
+    if (text && *text && !MediaType::isWellFormed(**text)) {
+        return notAMediaType<std::optional<QString>>(joinPath(path, key), **text);
+    }
+    return text;
 }
 
 QJsonObject stringMapToJson(const QMap<QString, QString> &map)

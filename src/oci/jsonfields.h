@@ -26,6 +26,7 @@
 
 #include "digest.h"
 #include "expected.h"
+#include "sizelimits.h"
 
 #include <QByteArray>
 #include <QJsonArray>
@@ -63,7 +64,7 @@ namespace Minato::Oci::Json {
 inline constexpr int kMaxNestingDepth = 64;
 // Default size limit for a JSON document (the distribution spec's advice for manifests, spec.md "Pushing
 // Manifests": registries SHOULD accept at least 4 MiB).
-inline constexpr qsizetype kDefaultMaxBytes = qsizetype{4} * 1024 * 1024;
+inline constexpr qsizetype kDefaultMaxBytes = kMaxDocumentBytes;
 
 // ---- paths --------------------------------------------------------------------------------------------
 
@@ -131,6 +132,22 @@ Expected<QMap<QString, QString>> optionalStringMap(const QJsonObject &obj, QStri
 // An array of strings (urls, os.features, Env). Missing or null → empty list. A non-string element fails
 // with its path: urls[1]. Empty strings are kept.
 Expected<QStringList> optionalStringList(const QJsonObject &obj, QStringView key, QStringView path);
+
+// Docker's strslice.StrSlice (Entrypoint, Cmd, Shell): an array of strings, or a single JSON string read as a
+// one-element list. Missing or null → empty list.
+Expected<QStringList> optionalStrSlice(const QJsonObject &obj, QStringView key, QStringView path);
+
+// A media type (RFC 6838 type/subtype, MediaType::isWellFormed): required non-empty, or optional (missing or
+// null → nullopt). The error quotes the value (quoteInput) and names the field.
+Expected<QString> requireMediaType(const QJsonObject &obj, QStringView key, QStringView path);
+Expected<std::optional<QString>> optionalMediaType(const QJsonObject &obj, QStringView key, QStringView path);
+
+// Shorthand for Expected<T>::failure in parsers that build many errors.
+template<typename T>
+Expected<T> fail(QString field, QString reason)
+{
+    return Expected<T>::failure(std::move(field), std::move(reason));
+}
 
 // ---- writing ------------------------------------------------------------------------------------------
 

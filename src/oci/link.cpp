@@ -1,5 +1,7 @@
 #include "link.h"
 
+#include "textutil.h"
+
 #include "httpgrammar.h"
 
 namespace Minato::Oci {
@@ -135,8 +137,8 @@ Expected<QList<Link>> parseLinkHeader(QByteArrayView value)
                 break;
             }
             if (s.peek() != u';') {
-                return fail(QStringLiteral("expected ';' or ',' after the link <%1>, found %2")
-                                .arg(link.target, s.describeCurrent()));
+                return fail(QStringLiteral("expected ';' or ',' after the link %1, found %2")
+                                .arg(quoteInput(link.target), s.describeCurrent()));
             }
             s.advance();
             s.skipSpaces();
@@ -144,15 +146,15 @@ Expected<QList<Link>> parseLinkHeader(QByteArrayView value)
                 continue; // an empty parameter ("<x>;; rel=next" or a trailing ';')
             }
             if (link.params.size() >= linkHeaderMaxParams) {
-                return fail(QStringLiteral("the link <%1> has more than %2 parameters")
-                                .arg(link.target)
-                                .arg(linkHeaderMaxParams));
+                // One multi-arg call: a chained .arg() would substitute a "%2" inside the target.
+                return fail(QStringLiteral("the link %1 has more than %2 parameters")
+                                .arg(quoteInput(link.target), QString::number(linkHeaderMaxParams)));
             }
             LinkParam param;
             param.name = s.token().toLower();
             if (param.name.isEmpty()) {
-                return fail(QStringLiteral("expected a parameter name of the link <%1>, found %2")
-                                .arg(link.target, s.describeCurrent()));
+                return fail(QStringLiteral("expected a parameter name of the link %1, found %2")
+                                .arg(quoteInput(link.target), s.describeCurrent()));
             }
             s.skipSpaces();
             if (s.peek() == u'=') {
@@ -162,15 +164,15 @@ Expected<QList<Link>> parseLinkHeader(QByteArrayView value)
                     QString error;
                     auto v = s.quotedString(&error);
                     if (!v) {
-                        return fail(QStringLiteral("parameter \"%1\" of the link <%2>: %3")
-                                        .arg(param.name, link.target, error));
+                        return fail(QStringLiteral("parameter %1 of the link %2: %3")
+                                        .arg(quoteInput(param.name), quoteInput(link.target), error));
                     }
                     param.value = *v;
                 } else {
                     param.value = s.bareValue();
                     if (param.value.isEmpty()) {
-                        return fail(QStringLiteral("parameter \"%1\" of the link <%2> has '=' but no value")
-                                        .arg(param.name, link.target));
+                        return fail(QStringLiteral("parameter %1 of the link %2 has '=' but no value")
+                                        .arg(quoteInput(param.name), quoteInput(link.target)));
                     }
                 }
             }

@@ -3,6 +3,7 @@
 #include "jsonfields.h"
 #include "mediatype.h"
 #include "sha256.h"
+#include "textutil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +21,7 @@ Expected<Manifest> Manifest::parse(const QByteArray &bytes, QStringView contentT
     MINATO_OCI_TRY(const QString effective,
                    Detail::checkDocumentMediaType(root, contentType, MediaType::OciManifest, MediaType::DockerManifest,
                                                   u"image manifest"));
-    if (root.contains(u"mediaType")) {
+    if (root.value(u"mediaType").isString()) { // "mediaType": null is absent (jsonfields.h)
         m.mediaType = effective;
     }
     MINATO_OCI_TRY(const QJsonObject config, Json::requireObject(root, u"config", u""));
@@ -32,20 +33,10 @@ Expected<Manifest> Manifest::parse(const QByteArray &bytes, QStringView contentT
         MINATO_OCI_TRY(Descriptor descriptor, Descriptor::fromJson(layer, Json::indexPath(u"layers", i)));
         m.layers.append(std::move(descriptor));
     }
-    MINATO_OCI_TRY(const auto subject, Json::optionalObject(root, u"subject", u""));
-    if (subject) {
-        MINATO_OCI_TRY(m.subject, Descriptor::fromJson(*subject, u"subject"));
-    }
-    MINATO_OCI_TRY(const auto artifactType, Json::optionalString(root, u"artifactType", u""));
-    if (artifactType) {
-        if (!MediaType::isWellFormed(*artifactType)) {
-            return Expected<Manifest>::failure(
-                QStringLiteral("artifactType"),
-                QStringLiteral("\"%1\" is not a media type of the form type/subtype").arg(*artifactType));
-        }
-        m.artifactType = *artifactType;
-    }
-    MINATO_OCI_TRY(m.annotations, Json::optionalStringMap(root, u"annotations", u""));
+    MINATO_OCI_TRY(Detail::ArtifactFields fields, Detail::parseArtifactFields(root));
+    m.subject = std::move(fields.subject);
+    m.artifactType = std::move(fields.artifactType);
+    m.annotations = std::move(fields.annotations);
     m.raw = bytes;
     m.digest = Sha256Hasher::digestOf(bytes);
     return m;
@@ -64,15 +55,7 @@ QJsonObject Manifest::toJsonObject() const
         layerArray.append(d.toJson());
     }
     obj.insert(QStringLiteral("layers"), layerArray);
-    if (subject) {
-        obj.insert(QStringLiteral("subject"), subject->toJson());
-    }
-    if (!artifactType.isEmpty()) {
-        obj.insert(QStringLiteral("artifactType"), artifactType);
-    }
-    if (!annotations.isEmpty()) {
-        obj.insert(QStringLiteral("annotations"), Json::stringMapToJson(annotations));
-    }
+    Detail::writeArtifactFields(obj, subject, artifactType, annotations);
     return obj;
 }
 
@@ -195,7 +178,8 @@ Expected<AnyManifest> parseAnyManifest(const QByteArray &bytes, QStringView cont
         const auto route = routeFor(contentType);
         if (!route) {
             return Expected<AnyManifest>::failure(
-                QString(), QStringLiteral("the Content-Type \"%1\" is not a manifest media type").arg(contentType));
+                QStringLiteral("Content-Type"),
+                QStringLiteral("%1 is not a manifest media type").arg(quoteInput(contentType)));
         }
         return parseAs(*route, bytes, contentType);
     }

@@ -20,8 +20,9 @@
 // mediaType (manifest.md "mediaType"): when present it MUST be the OCI manifest type, or the Docker schema 2
 // type, which Docker's spec makes REQUIRED. When a specific Content-Type is given it must be an image
 // manifest type and agree with the document's mediaType; if the document has none, Content-Type must not be
-// Docker's. A missing mediaType with no specific Content-Type means OCI. Comparisons are case-insensitive
-// and ignore parameters (mediatype.h).
+// Docker's. A missing (or null) mediaType with no specific Content-Type means OCI. Comparisons are
+// case-insensitive and ignore parameters (mediatype.h). A Content-Type that is not an image manifest type
+// fails with the field "Content-Type".
 //
 // Lenient on purpose: an artifact with the empty config and no artifactType breaks a producer-side MUST
 // (manifest.md "artifactType") but is still readable, so it is accepted; effectiveArtifactType() then falls
@@ -92,7 +93,7 @@ using AnyManifest = std::variant<Manifest, ImageIndex, Schema1Manifest>;
 // (MediaType::isGeneric: application/json, text/plain, application/octet-stream) the JSON is sniffed:
 // its "mediaType" if it names a manifest type, else schemaVersion 1 → schema 1, else a "manifests" array →
 // index, else "config" or "layers" → manifest. Any other Content-Type (a blob type, an unknown type) is
-// refused with an empty error field.
+// refused with the error field "Content-Type".
 Expected<AnyManifest> parseAnyManifest(const QByteArray &bytes, QStringView contentType);
 
 // Accessors common to the three alternatives.

@@ -1,6 +1,9 @@
 #include "platform.h"
 
 #include "jsonfields.h"
+#include "textutil.h"
+
+#include <algorithm>
 
 namespace Minato::Oci {
 
@@ -28,7 +31,7 @@ bool isAllDigits(QStringView s)
         return false;
     }
     for (QChar c : s) {
-        if (c < u'0' || c > u'9') {
+        if (!Ascii::isDigit(c.unicode())) {
             return false;
         }
     }
@@ -115,7 +118,8 @@ Expected<Platform> Platform::parse(QStringView text)
     const QList<QStringView> parts = rest.split(u'/');
     if (parts.size() < 2 || parts.size() > 3) {
         return platformError(
-            QStringLiteral("\"%1\" is not os/architecture[/variant], such as linux/amd64 or linux/arm64/v8").arg(text));
+            QStringLiteral("%1 is not os/architecture[/variant], such as linux/amd64 or linux/arm64/v8")
+                .arg(quoteInput(text)));
     }
     QStringView osPart = parts[0];
     // containerd 2 form: os(version)
@@ -135,13 +139,13 @@ Expected<Platform> Platform::parse(QStringView text)
     const QStringView checked[] = {osPart, parts[1], parts.size() == 3 ? parts[2] : QStringView(u"x")};
     for (int i = 0; i < 3; ++i) {
         if (!isSpecifierPart(checked[i])) {
-            return platformError(QStringLiteral("the %1 \"%2\" must be letters, digits, '_', '.' or '-'")
-                                     .arg(QLatin1StringView(names[i]), checked[i]));
+            return platformError(QStringLiteral("the %1 %2 must be letters, digits, '_', '.' or '-'")
+                                     .arg(QLatin1StringView(names[i]), quoteInput(checked[i])));
         }
     }
     if (!isSpecifierPart(osVersion) && !osVersion.isEmpty()) {
         return platformError(
-            QStringLiteral("the os version \"%1\" must be letters, digits, '_', '.' or '-'").arg(osVersion));
+            QStringLiteral("the os version %1 must be letters, digits, '_', '.' or '-'").arg(quoteInput(osVersion)));
     }
     Platform p;
     p.os = osPart.toString();
@@ -213,23 +217,104 @@ Platform Platform::normalized() const
     return p;
 }
 
+namespace {
+
+// "v7" → 7; -1 for anything else ("v8.1", "", "x").
+int variantLevel(QStringView variant)
+{
+    if (variant.size() < 2 || variant.front() != u'v' || !isAllDigits(variant.sliced(1)) || variant.size() > 4) {
+        return -1;
+    }
+    return variant.sliced(1).toInt();
+}
+
+// Windows builds: "10.0.17763.5329" (major.minor.build.revision) runs what asks for "10.0.17763"; the
+// revision is a patch level (containerd's Windows matcher compares major.minor.build). Versions with fewer
+// than three components compare exactly.
+bool sameOsBuild(QStringView have, QStringView want)
+{
+    const auto prefix = [](QStringView v) -> QStringView {
+        qsizetype dots = 0;
+        for (qsizetype i = 0; i < v.size(); ++i) {
+            if (v[i] == u'.' && ++dots == 3) {
+                return v.first(i);
+            }
+        }
+        return dots == 2 ? v : QStringView();
+    };
+    const QStringView h = prefix(have);
+    const QStringView w = prefix(want);
+    if (h.isEmpty() || w.isEmpty()) {
+        return have == want;
+    }
+    return h == w;
+}
+
+struct Compared
+{
+    bool sameOsArch = false;
+    QString haveVariant; // with the default filled in
+    QString wantVariant;
+    Platform have;
+    Platform want;
+};
+
+Compared compare(const Platform &entry, const Platform &wanted)
+{
+    Compared c;
+    c.have = entry.normalized();
+    c.want = wanted.normalized();
+    c.sameOsArch = c.have.os == c.want.os && c.have.architecture == c.want.architecture;
+    const QString defaultV = Platform::defaultVariant(c.have.architecture);
+    c.haveVariant = c.have.variant.isEmpty() ? defaultV : c.have.variant;
+    c.wantVariant = c.want.variant.isEmpty() ? defaultV : c.want.variant;
+    return c;
+}
+
+} // namespace
+
+bool Platform::matchesExactly(const Platform &wanted) const
+{
+    const Compared c = compare(*this, wanted);
+    if (!c.sameOsArch || c.haveVariant != c.wantVariant) {
+        return false;
+    }
+    return c.want.osVersion.isEmpty() || c.have.osVersion == c.want.osVersion;
+}
+
 bool Platform::matches(const Platform &wanted) const
 {
-    const Platform have = normalized();
-    const Platform want = wanted.normalized();
-    if (have.os != want.os || have.architecture != want.architecture) {
+    const Compared c = compare(*this, wanted);
+    if (!c.sameOsArch) {
         return false;
     }
-    const QString defaultV = defaultVariant(have.architecture);
-    const QString haveVariant = have.variant.isEmpty() ? defaultV : have.variant;
-    const QString wantVariant = want.variant.isEmpty() ? defaultV : want.variant;
-    if (haveVariant != wantVariant) {
-        return false;
+    if (c.haveVariant != c.wantVariant) {
+        // containerd's platforms.Only(): an arm CPU runs code built for an older arm variant (v8 runs v7, v6,
+        // v5), and an amd64 micro-architecture level runs the lower levels (v3 runs v2 and v1). arm64 has
+        // one variant here (v8 ≡ none, through defaultVariant()).
+        const bool ordered = c.have.architecture == u"arm" || c.have.architecture == u"amd64";
+        const int haveLevel = variantLevel(c.haveVariant);
+        const int wantLevel = variantLevel(c.wantVariant);
+        if (!ordered || haveLevel < 0 || wantLevel < 0 || haveLevel > wantLevel) {
+            return false;
+        }
     }
-    if (!want.osVersion.isEmpty() && have.osVersion != want.osVersion) {
+    if (!c.want.osVersion.isEmpty() && !sameOsBuild(c.have.osVersion, c.want.osVersion)) {
         return false;
     }
     return true;
+}
+
+int Platform::compatibilityRank(const Platform &wanted) const
+{
+    if (!matches(wanted)) {
+        return -1;
+    }
+    const Compared c = compare(*this, wanted);
+    // Highest variant first (v7 before v6 for a wanted v7); an exact os.version before a same-build one.
+    const int level = std::max(variantLevel(c.haveVariant), 0);
+    const bool exactVersion = c.have.osVersion == c.want.osVersion;
+    return level * 2 + (exactVersion ? 1 : 0);
 }
 
 bool Platform::isUnknown() const

@@ -50,11 +50,20 @@ struct Platform
     QString toString() const;
     // Aliases mapped and lowercased as described above; the variant stays empty when not stated.
     Platform normalized() const;
-    // True when this entry can run something asked for as `wanted` (both are normalised first): same os
-    // and architecture, and same variant once missing variants take defaultVariant(). When `wanted` states
-    // an os.version, this must state the same one. os.features are ignored. An entry with arm64 and no
-    // variant matches a request for arm64/v8 and vice versa.
+    // True when this entry can run on what is asked for as `wanted` (both are normalised first; missing
+    // variants take defaultVariant()), following containerd's platforms.Only(): same os and architecture;
+    // the same variant, or for arm a lower one (wanted arm/v7 accepts entries v7, v6, v5; arm/v8 accepts
+    // v8 … v5) and for amd64 a lower level (wanted amd64/v3 accepts v3, v2, v1 and none); arm64 v8 ≡ none.
+    // When `wanted` states an os.version, the entry's must have the same major.minor.build
+    // ("10.0.17763.5329" matches a wanted "10.0.17763"; shorter versions compare exactly). os.features are
+    // ignored.
     bool matches(const Platform &wanted) const;
+    // The comparison matches() made before it followed containerd: same os and architecture, same variant
+    // once defaults are filled in, and the same os.version when `wanted` states one.
+    bool matchesExactly(const Platform &wanted) const;
+    // -1 when !matches(wanted); otherwise higher for a better entry: the highest variant first, then an
+    // os.version equal to the wanted one. ImageIndex::findByPlatform picks the highest.
+    int compatibilityRank(const Platform &wanted) const;
     // "unknown/unknown": buildx puts attestation manifests (SBOM, provenance) in an index under this platform.
     bool isUnknown() const;
     bool isEmpty() const { return os.isEmpty() && architecture.isEmpty(); }

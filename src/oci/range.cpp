@@ -1,5 +1,7 @@
 #include "range.h"
 
+#include "textutil.h"
+
 #include <QString>
 
 #include <algorithm>
@@ -32,20 +34,6 @@ QByteArrayView trimSpaces(QByteArrayView v)
         v.chop(1);
     }
     return v;
-}
-
-// Printable form of untrusted input for an error message.
-QString shown(QByteArrayView v)
-{
-    QString out;
-    for (char c : v.first(std::min<qsizetype>(v.size(), 40))) {
-        const auto u = static_cast<unsigned char>(c);
-        out.append(u >= 0x20 && u < 0x7f ? QChar(u) : QChar(u'?'));
-    }
-    if (v.size() > 40) {
-        out.append(u'…');
-    }
-    return out;
 }
 
 enum class NumberStatus { Ok, Missing, TooLarge };
@@ -154,13 +142,13 @@ Expected<RangeRequest> RangeRequest::parse(QByteArrayView headerValue)
     const qsizetype equals = v.indexOf('=');
     if (equals < 0) {
         return Expected<RangeRequest>::failure(
-            field, QStringLiteral("\"%1\" is not unit=ranges, such as bytes=0-499").arg(shown(v)));
+            field, QStringLiteral("%1 is not unit=ranges, such as bytes=0-499").arg(quoteBytes(v)));
     }
     qsizetype unitLength = 0;
     if (!startsWithUnit(v, '=', &unitLength)) {
         // §14.2: an origin server MUST ignore a Range header with a unit it does not understand.
         return Expected<RangeRequest>::failure(
-            field, QStringLiteral("the unit \"%1\" is not supported (only bytes is)").arg(shown(v.first(equals))));
+            field, QStringLiteral("the unit %1 is not supported (only bytes is)").arg(quoteBytes(v.first(equals))));
     }
 
     RangeRequest request;
@@ -197,7 +185,7 @@ Expected<RangeRequest> RangeRequest::parse(QByteArrayView headerValue)
             }
             if (status != NumberStatus::Ok || pos != element.size()) {
                 return Expected<RangeRequest>::failure(
-                    field, QStringLiteral("\"%1\" is not first-last, first- or -suffix").arg(shown(element)));
+                    field, QStringLiteral("%1 is not first-last, first- or -suffix").arg(quoteBytes(element)));
             }
             request.m_specs.append(spec);
         }
@@ -259,7 +247,9 @@ RangeResolution RangeRequest::resolve(qint64 size) const
 
 QByteArray RangeRequest::format(qint64 first, qint64 last)
 {
-    Q_ASSERT(first >= 0);
+    if (first < 0) {
+        return QByteArray(); // "bytes=-1-" is no range; a suffix range is formatSuffix()
+    }
     QByteArray out = QByteArrayLiteral("bytes=") + QByteArray::number(first) + '-';
     if (last >= 0) {
         out.append(QByteArray::number(last));
@@ -269,6 +259,9 @@ QByteArray RangeRequest::format(qint64 first, qint64 last)
 
 QByteArray RangeRequest::formatSuffix(qint64 length)
 {
+    if (length < 0) {
+        return QByteArray();
+    }
     return QByteArrayLiteral("bytes=-") + QByteArray::number(length);
 }
 
@@ -287,15 +280,15 @@ Expected<ContentRange> ContentRange::parse(QByteArrayView headerValue)
     qsizetype pos = 0;
     if (!startsWithUnit(v, ' ', &pos)) {
         return Expected<ContentRange>::failure(
-            field, QStringLiteral("\"%1\" does not start with the unit \"bytes \"").arg(shown(v)));
+            field, QStringLiteral("%1 does not start with the unit \"bytes \"").arg(quoteBytes(v)));
     }
     while (pos < v.size() && v.at(pos) == ' ') {
         ++pos; // tolerate extra spaces after the unit
     }
     const auto malformed = [&]() {
         return Expected<ContentRange>::failure(
-            field, QStringLiteral("\"%1\" is not bytes first-last/length, bytes first-last/* or bytes */length")
-                       .arg(shown(v)));
+            field, QStringLiteral("%1 is not bytes first-last/length, bytes first-last/* or bytes */length")
+                       .arg(quoteBytes(v)));
     };
     ContentRange result;
     if (pos < v.size() && v.at(pos) == '*') {
@@ -393,7 +386,7 @@ Expected<ByteRange> ChunkRange::parse(QByteArrayView headerValue)
     }
     if (status != NumberStatus::Ok || pos != v.size()) {
         return Expected<ByteRange>::failure(
-            field, QStringLiteral("\"%1\" is not <start>-<end> (digits only, such as 0-1023)").arg(shown(v)));
+            field, QStringLiteral("%1 is not <start>-<end> (digits only, such as 0-1023)").arg(quoteBytes(v)));
     }
     if (range.last < range.first) {
         return Expected<ByteRange>::failure(
@@ -404,7 +397,9 @@ Expected<ByteRange> ChunkRange::parse(QByteArrayView headerValue)
 
 QByteArray ChunkRange::format(qint64 offset, qint64 length)
 {
-    Q_ASSERT(offset >= 0 && length >= 1);
+    if (offset < 0 || length < 1 || offset > std::numeric_limits<qint64>::max() - length) {
+        return QByteArray(); // no bytes, no range (see range.h)
+    }
     return QByteArray::number(offset) + '-' + QByteArray::number(offset + length - 1);
 }
 
@@ -429,7 +424,7 @@ Expected<UploadRange> UploadRange::parse(QByteArrayView headerValue)
     }
     const auto malformed = [&]() {
         return Expected<UploadRange>::failure(
-            field, QStringLiteral("\"%1\" is not 0-<end-of-range>, such as 0-1023").arg(shown(v)));
+            field, QStringLiteral("%1 is not 0-<end-of-range>, such as 0-1023").arg(quoteBytes(v)));
     };
     qint64 start = 0;
     qsizetype pos = 0;
@@ -462,7 +457,7 @@ Expected<UploadRange> UploadRange::parse(QByteArrayView headerValue)
 
 QByteArray UploadRange::format(qint64 size)
 {
-    Q_ASSERT(size >= 0);
+    // A negative size reads as nothing received: "0-0", like size 0.
     return QByteArrayLiteral("0-") + QByteArray::number(std::max<qint64>(size - 1, 0));
 }
 

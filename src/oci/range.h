@@ -93,9 +93,10 @@ public:
 
     const QList<RangeSpec> &specs() const { return m_specs; }
 
-    // Client: "bytes=first-last", or "bytes=first-" when last < 0. Precondition: first >= 0.
+    // Client: "bytes=first-last", or "bytes=first-" when last < 0. An empty QByteArray when first < 0
+    // (send no Range header then).
     static QByteArray format(qint64 first, qint64 last = -1);
-    // Client: "bytes=-N", the last N bytes.
+    // Client: "bytes=-N", the last N bytes; an empty QByteArray when length < 0.
     static QByteArray formatSuffix(qint64 length);
 
 private:
@@ -123,7 +124,9 @@ struct ContentRange
 struct ChunkRange
 {
     static Expected<ByteRange> parse(QByteArrayView headerValue);
-    // "offset-(offset+length-1)". Precondition: offset >= 0, length >= 1 (an empty chunk has no range).
+    // "offset-(offset+length-1)". An empty chunk has no range: for length <= 0 (and for offset < 0, or an
+    // end past the qint64 maximum) the result is an empty QByteArray: an empty PATCH sends no Content-Range
+    // header (a PATCH without one is the spec's streamed upload, which registries accept).
     static QByteArray format(qint64 offset, qint64 length);
 };
 
@@ -147,7 +150,7 @@ struct UploadRange
     qint64 resumeOffset(qint64 bytesSent) const;
 
     static Expected<UploadRange> parse(QByteArrayView headerValue);
-    // Server: "0-(size-1)", and "0-0" for an empty upload. Precondition: size >= 0.
+    // Server: "0-(size-1)", and "0-0" for an empty upload (and for a negative size).
     static QByteArray format(qint64 size);
     bool operator==(const UploadRange &) const = default;
 };

@@ -1,5 +1,7 @@
 #include "reference.h"
 
+#include "textutil.h"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -28,12 +30,7 @@ bool isUpper(QChar c)
 
 bool isDigit(QChar c)
 {
-    return c >= u'0' && c <= u'9';
-}
-
-bool isHex(QChar c)
-{
-    return isDigit(c) || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
+    return Ascii::isDigit(c.unicode());
 }
 
 // \w in the tag grammar is ASCII only (Go's RE2): [0-9A-Za-z_].
@@ -66,25 +63,6 @@ QString describeChar(QChar c)
     return QStringLiteral("U+%1").arg(c.unicode(), 4, 16, QLatin1Char('0')).toUpper();
 }
 
-// A piece of input quoted for a message. Long or binary input stays readable: it is cut and
-// non-printable characters are replaced, so a hostile string cannot fill a log line or a dialog.
-QString quote(QStringView s)
-{
-    constexpr qsizetype maxShown = 64;
-    QString out;
-    out.reserve(std::min(s.size(), maxShown) + 3);
-    out += u'"';
-    for (qsizetype i = 0; i < s.size() && i < maxShown; ++i) {
-        const QChar c = s[i];
-        out += (c.unicode() >= 0x20 && c.unicode() < 0x7f) ? c : QChar(u'?');
-    }
-    if (s.size() > maxShown) {
-        out += QChar(0x2026);
-    }
-    out += u'"';
-    return out;
-}
-
 // path-component := [a-z0-9]+ (separator [a-z0-9]+)*, separator := [_.] | __ | [-]+
 // Upper-case letters are scanned as letters so that "Docker" is reported as "must be lowercase" (the
 // reason docker gives) rather than as an invalid character.
@@ -96,15 +74,16 @@ std::optional<QString> checkPathComponent(QStringView component)
     for (QChar c : component) {
         if (!isLowerAlnum(c) && !isUpper(c) && c != u'.' && c != u'_' && c != u'-') {
             return QStringLiteral("path component %1 contains an invalid character %2")
-                .arg(quote(component), describeChar(c));
+                .arg(quoteInput(component), describeChar(c));
         }
     }
     const auto isLetterOrDigit = [](QChar c) { return isLowerAlnum(c) || isUpper(c); };
     if (!isLetterOrDigit(component.front())) {
-        return QStringLiteral("path component %1 must start with a lowercase letter or digit").arg(quote(component));
+        return QStringLiteral("path component %1 must start with a lowercase letter or digit")
+            .arg(quoteInput(component));
     }
     if (!isLetterOrDigit(component.back())) {
-        return QStringLiteral("path component %1 must end with a lowercase letter or digit").arg(quote(component));
+        return QStringLiteral("path component %1 must end with a lowercase letter or digit").arg(quoteInput(component));
     }
     qsizetype i = 0;
     while (i < component.size()) {
@@ -125,11 +104,11 @@ std::optional<QString> checkPathComponent(QStringView component)
         if (!valid) {
             return QStringLiteral("path component %1 has an invalid separator %2 (allowed between letters and "
                                   "digits: '.', '_', '__' or one or more '-')")
-                .arg(quote(component), quote(separator));
+                .arg(quoteInput(component), quoteInput(separator));
         }
     }
     if (hasUpper(component)) {
-        return QStringLiteral("repository name must be lowercase (%1)").arg(quote(component));
+        return QStringLiteral("repository name must be lowercase (%1)").arg(quoteInput(component));
     }
     return std::nullopt;
 }
@@ -154,11 +133,10 @@ std::optional<std::array<quint16, 8>> parseIpv6(QStringView s)
             }
             quint16 value = 0;
             for (QChar c : group) {
-                if (!isHex(c)) {
+                const int digit = Ascii::hexValue(c.unicode());
+                if (digit < 0) {
                     return false;
                 }
-                const ushort u = c.unicode();
-                const int digit = isDigit(c) ? u - '0' : (u >= 'a' ? u - 'a' + 10 : u - 'A' + 10);
                 value = static_cast<quint16>(value * 16 + digit);
             }
             out.append(value);
@@ -268,17 +246,17 @@ std::optional<QString> checkDomain(QStringView domain)
     if (domain.startsWith(u'[')) {
         const qsizetype close = domain.indexOf(u']');
         if (close < 0) {
-            return QStringLiteral("the IPv6 address %1 has no closing ']'").arg(quote(domain));
+            return QStringLiteral("the IPv6 address %1 has no closing ']'").arg(quoteInput(domain));
         }
         const QStringView address = domain.sliced(1, close - 1);
         if (!parseIpv6(address)) {
             return QStringLiteral("%1 is not a valid IPv6 address (hex groups, optionally compressed with '::'; "
                                   "no zone or embedded IPv4)")
-                .arg(quote(address));
+                .arg(quoteInput(address));
         }
         rest = domain.sliced(close + 1);
         if (!rest.isEmpty() && rest.front() != u':') {
-            return QStringLiteral("only \":port\" may follow the IPv6 address, not %1").arg(quote(rest));
+            return QStringLiteral("only \":port\" may follow the IPv6 address, not %1").arg(quoteInput(rest));
         }
     } else {
         const qsizetype colon = domain.indexOf(u':');
@@ -293,15 +271,16 @@ std::optional<QString> checkDomain(QStringView domain)
             const QStringView component = host.sliced(start, end - start);
             if (component.isEmpty()) {
                 return QStringLiteral("host %1 has an empty component (a leading, trailing or doubled '.')")
-                    .arg(quote(host));
+                    .arg(quoteInput(host));
             }
             for (QChar c : component) {
                 if (!isDomainComponentChar(c)) {
-                    return QStringLiteral("host %1 contains an invalid character %2").arg(quote(host), describeChar(c));
+                    return QStringLiteral("host %1 contains an invalid character %2")
+                        .arg(quoteInput(host), describeChar(c));
                 }
             }
             if (component.front() == u'-' || component.back() == u'-') {
-                return QStringLiteral("host component %1 must not start or end with '-'").arg(quote(component));
+                return QStringLiteral("host component %1 must not start or end with '-'").arg(quoteInput(component));
             }
             if (end == host.size()) {
                 break;
@@ -319,12 +298,12 @@ std::optional<QString> checkDomain(QStringView domain)
         int value = 0;
         for (QChar c : port) {
             if (!isDigit(c)) {
-                return QStringLiteral("port %1 must be a number").arg(quote(port));
+                return QStringLiteral("port %1 must be a number").arg(quoteInput(port));
             }
             value = std::min(value * 10 + (c.unicode() - '0'), 100000);
         }
         if (value < 1 || value > 65535) {
-            return QStringLiteral("port %1 must be from 1 to 65535").arg(quote(port));
+            return QStringLiteral("port %1 must be from 1 to 65535").arg(quoteInput(port));
         }
     }
     return std::nullopt;
@@ -443,7 +422,7 @@ Expected<ReferenceParts> parseParts(QStringView text, const QString *fixedDomain
         if (slash < 0) {
             return Expected<ReferenceParts>::failure(
                 kNameField, QStringLiteral("the registry address %1 must be followed by '/' and a repository path")
-                                .arg(quote(text)));
+                                .arg(quoteInput(text)));
         }
         const QString domain = text.first(slash).toString();
         if (auto reason = checkDomain(domain)) {
@@ -499,15 +478,7 @@ Expected<ReferenceParts> parseParts(QStringView text, const QString *fixedDomain
 // identifier := /[a-f0-9]{64}/ — what `docker images` shows as an image ID.
 bool isImageIdentifier(QStringView text)
 {
-    if (text.size() != 64) {
-        return false;
-    }
-    for (QChar c : text) {
-        if (!isDigit(c) && !(c >= u'a' && c <= u'f')) {
-            return false;
-        }
-    }
-    return true;
+    return Ascii::isLowerHexString(text, 64);
 }
 
 } // namespace
@@ -670,9 +641,9 @@ bool Reference::isLoopback() const
 
 bool Reference::isDockerHub() const
 {
-    // No domain means Docker Hub, as docker reads it; registry-1 is where Hub's API actually lives.
-    return m_domain.isEmpty() || m_domain == dockerHubDomain() || m_domain == kLegacyDockerHubDomain ||
-           m_domain == dockerHubApiHost();
+    // Only a stated Hub domain: a reference without a domain (parse(u"alpine")) has no "library/" and is
+    // not what docker would pull, so it is not treated as Hub. registry-1 is where Hub's API actually lives.
+    return m_domain == dockerHubDomain() || m_domain == kLegacyDockerHubDomain || m_domain == dockerHubApiHost();
 }
 
 QString Reference::registryHost() const
@@ -682,6 +653,9 @@ QString Reference::registryHost() const
 
 QUrl Reference::apiEndpoint(const QString &scheme) const
 {
+    if (m_domain.isEmpty()) {
+        return QUrl(); // no registry stated: invalid
+    }
     QUrl url;
     url.setScheme(scheme);
     if (isDockerHub()) {

@@ -97,12 +97,19 @@ public:
     int port() const;
     // True for "localhost", 127.0.0.0/8 and [::1]: registries docker treats as insecure by default.
     bool isLoopback() const;
+    // True when the domain is Docker Hub's: "docker.io" (also the legacy "index.docker.io" and the API host
+    // "registry-1.docker.io"). A reference without a domain is NOT Docker Hub here.
     bool isDockerHub() const;
 
-    // Where the HTTP API lives: "registry-1.docker.io" for Docker Hub (and for a reference without domain),
-    // otherwise the domain including its port.
+    // Use parseNormalized() (or parseDockerRef()) results for network access: they always have a domain.
+    // A strict parse() of "alpine" has none, and its path lacks Hub's "library/" namespace, so it names no
+    // registry: registryHost() is then empty and apiEndpoint() an invalid QUrl.
+    //
+    // Where the HTTP API lives: "registry-1.docker.io" for Docker Hub, otherwise the domain including its
+    // port; empty when there is no domain.
     QString registryHost() const;
-    // "<scheme>://<registryHost>" as a URL (IPv6 and port handled), e.g. https://registry-1.docker.io.
+    // "<scheme>://<registryHost>" as a URL (IPv6 and port handled), e.g. https://registry-1.docker.io;
+    // an invalid QUrl when there is no domain.
     QUrl apiEndpoint(const QString &scheme = QStringLiteral("https")) const;
 
     QString toString() const;       // "docker.io/library/alpine:3.19@sha256:…"

@@ -1,6 +1,7 @@
 #include "routes.h"
 
 #include "reference.h"
+#include "textutil.h"
 
 #include <QByteArray>
 #include <QList>
@@ -15,45 +16,154 @@ namespace {
 
 using Outcome = RouteMatch::Outcome;
 
-// The path shapes; each has one set of methods.
-enum class Shape { Base, Catalog, Blob, Manifest, Uploads, Upload, Tags, Referrers };
+// What follows a route's fixed words in the path.
+enum class Var {
+    None,      // nothing: "/v2/", "/v2/_catalog", ".../tags/list"
+    Slash,     // a trailing '/': ".../blobs/uploads/" (also matched without it)
+    Reference, // a tag or a digest: ".../manifests/<reference>"
+    Digest,    // ".../blobs/<digest>", ".../referrers/<digest>"
+    UploadId,  // ".../blobs/uploads/<id>"
+};
 
-QStringList methodsOf(Shape shape)
+// One row per endpoint: the one table that match(), path(), method(), specId() and the Allow list read.
+// Rows with the same words and Var are one path shape; its Allow list is their methods in table order, with
+// HEAD after GET (RFC 9110 §9.3.2: HEAD is GET without content; the spec's table names HEAD for end-2 and
+// end-3 only, but a HEAD on the other GET routes is harmless and some probes use it).
+// Matching tries the shapes in table order, so ".../blobs/uploads" comes before ".../blobs/<digest>".
+struct RouteRow
 {
-    // HEAD wherever GET: RFC 9110 §9.3.2 (HEAD is GET without content); the spec's table names HEAD for
-    // end-2 and end-3 only, but a HEAD on the others is harmless and some probes use it.
-    switch (shape) {
-    case Shape::Base:
-    case Shape::Catalog:
-    case Shape::Tags:
-    case Shape::Referrers:
-        return {QStringLiteral("GET"), QStringLiteral("HEAD")};
-    case Shape::Blob:
-        return {QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("DELETE")};
-    case Shape::Manifest:
-        return {QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("PUT"), QStringLiteral("DELETE")};
-    case Shape::Uploads:
-        return {QStringLiteral("POST")};
-    case Shape::Upload:
-        return {QStringLiteral("GET"), QStringLiteral("HEAD"), QStringLiteral("PATCH"), QStringLiteral("PUT"),
-                QStringLiteral("DELETE")};
+    Endpoint endpoint;
+    QStringView method;
+    bool named;        // "/v2/<name>/…"
+    QStringView words; // the fixed segments after the name, '/'-separated
+    Var variable;
+    QStringView specId;
+};
+
+constexpr RouteRow kRoutes[] = {
+    {Endpoint::Base, u"GET", false, u"", Var::None, u"end-1"},
+    {Endpoint::Catalog, u"GET", false, u"_catalog", Var::None, u"catalog"},
+    {Endpoint::StartUpload, u"POST", true, u"blobs/uploads", Var::Slash, u"end-4a"},
+    {Endpoint::MonolithicUpload, u"POST", true, u"blobs/uploads", Var::Slash, u"end-4b"},
+    {Endpoint::MountBlob, u"POST", true, u"blobs/uploads", Var::Slash, u"end-11"},
+    {Endpoint::GetUpload, u"GET", true, u"blobs/uploads", Var::UploadId, u"end-13"},
+    {Endpoint::PatchUpload, u"PATCH", true, u"blobs/uploads", Var::UploadId, u"end-5"},
+    {Endpoint::CompleteUpload, u"PUT", true, u"blobs/uploads", Var::UploadId, u"end-6"},
+    {Endpoint::CancelUpload, u"DELETE", true, u"blobs/uploads", Var::UploadId, u"end-14"},
+    {Endpoint::GetManifest, u"GET", true, u"manifests", Var::Reference, u"end-3"},
+    {Endpoint::PutManifest, u"PUT", true, u"manifests", Var::Reference, u"end-7"},
+    {Endpoint::DeleteManifest, u"DELETE", true, u"manifests", Var::Reference, u"end-9"},
+    {Endpoint::GetBlob, u"GET", true, u"blobs", Var::Digest, u"end-2"},
+    {Endpoint::DeleteBlob, u"DELETE", true, u"blobs", Var::Digest, u"end-10"},
+    {Endpoint::ListTags, u"GET", true, u"tags/list", Var::None, u"end-8"},
+    {Endpoint::ListReferrers, u"GET", true, u"referrers", Var::Digest, u"end-12"},
+};
+
+constexpr bool everyEndpointOnce()
+{
+    for (int e = 0; e <= static_cast<int>(Endpoint::ListReferrers); ++e) {
+        int count = 0;
+        for (const RouteRow &row : kRoutes) {
+            count += static_cast<int>(row.endpoint) == e ? 1 : 0;
+        }
+        if (count != 1) {
+            return false;
+        }
     }
-    return {};
+    return true;
+}
+static_assert(everyEndpointOnce(), "every Endpoint needs exactly one row in kRoutes");
+
+const RouteRow &rowOf(Endpoint endpoint)
+{
+    for (const RouteRow &row : kRoutes) {
+        if (row.endpoint == endpoint) {
+            return row;
+        }
+    }
+    Q_UNREACHABLE(); // the static_assert above guarantees a row
+    return kRoutes[0];
 }
 
-int hexValue(QChar c)
+bool sameShape(const RouteRow &a, const RouteRow &b)
 {
-    const char16_t u = c.unicode();
-    if (u >= u'0' && u <= u'9') {
-        return u - u'0';
+    return a.named == b.named && a.words == b.words && a.variable == b.variable;
+}
+
+QStringList methodsOf(const RouteRow &shape)
+{
+    QStringList methods;
+    for (const RouteRow &row : kRoutes) {
+        if (sameShape(row, shape) && !methods.contains(row.method)) {
+            methods.append(row.method.toString());
+            if (row.method == u"GET") {
+                methods.append(QStringLiteral("HEAD"));
+            }
+        }
     }
-    if (u >= u'a' && u <= u'f') {
-        return u - u'a' + 10;
+    return methods;
+}
+
+// True when segments[0, end) ends with the '/'-separated words; `start` receives where they begin.
+bool endsWithWords(const QList<QString> &segments, qsizetype end, QStringView words, qsizetype &start)
+{
+    qsizetype at = end;
+    qsizetype wordEnd = words.size();
+    while (wordEnd > 0) {
+        const qsizetype slash = words.lastIndexOf(u'/', wordEnd - 1);
+        const QStringView word = words.sliced(slash + 1, wordEnd - slash - 1);
+        if (at == 0 || segments[at - 1] != word) {
+            return false;
+        }
+        --at;
+        wordEnd = slash < 0 ? 0 : slash;
     }
-    if (u >= u'A' && u <= u'F') {
-        return u - u'A' + 10;
+    start = at;
+    return true;
+}
+
+// How a shape fits the decoded segments after "/v2/": how many leading segments are the name, and the
+// variable segment; nullopt when it does not fit.
+struct ShapeFit
+{
+    qsizetype nameSegments = 0;
+    QString variable;
+};
+
+std::optional<ShapeFit> fit(const RouteRow &shape, const QList<QString> &segments)
+{
+    const qsizetype k = segments.size();
+    qsizetype end = k;
+    ShapeFit result;
+    switch (shape.variable) {
+    case Var::None:
+        break;
+    case Var::Slash:
+        // ".../blobs/uploads/", or without the slash: "uploads" can never be a digest, so ".../blobs/uploads"
+        // can only be this route written without its trailing slash (as some clients do).
+        if (k > 0 && segments[k - 1].isEmpty()) {
+            end = k - 1;
+        }
+        break;
+    case Var::Reference:
+    case Var::Digest:
+    case Var::UploadId:
+        if (k == 0 || segments[k - 1].isEmpty()) {
+            return std::nullopt;
+        }
+        result.variable = segments[k - 1];
+        end = k - 1;
+        break;
     }
-    return -1;
+    qsizetype start = 0;
+    if (!endsWithWords(segments, end, shape.words, start)) {
+        return std::nullopt;
+    }
+    if (shape.named ? start < 1 : start != 0) {
+        return std::nullopt;
+    }
+    result.nameSegments = start;
+    return result;
 }
 
 // Percent-decodes one path segment or query component (RFC 3986 §2.1). '+' stays '+': RFC 3986 gives it
@@ -77,8 +187,8 @@ std::optional<QString> percentDecode(QStringView text)
             if (i + 2 >= text.size()) {
                 return std::nullopt;
             }
-            const int high = hexValue(text[i + 1]);
-            const int low = hexValue(text[i + 2]);
+            const int high = Ascii::hexValue(text[i + 1].unicode());
+            const int low = Ascii::hexValue(text[i + 2].unicode());
             if (high < 0 || low < 0) {
                 return std::nullopt;
             }
@@ -176,7 +286,7 @@ std::optional<int> parsePageSize(const QString &text)
     }
     qint64 value = 0;
     for (QChar c : text) {
-        if (c < u'0' || c > u'9') {
+        if (!Ascii::isDigit(c.unicode())) {
             return std::nullopt;
         }
         value = std::min<qint64>(value * 10 + (c.unicode() - u'0'), qint64(INT_MAX));
@@ -194,8 +304,8 @@ Routes::Routes(QStringView basePath)
     const QByteArray utf8 = basePath.toUtf8();
     for (qsizetype i = 0; i < utf8.size(); ++i) {
         const char c = utf8[i];
-        const bool escape =
-            c == '%' && i + 2 < utf8.size() && hexValue(QChar(utf8[i + 1])) >= 0 && hexValue(QChar(utf8[i + 2])) >= 0;
+        const bool escape = c == '%' && i + 2 < utf8.size() && Ascii::hexValue(static_cast<uchar>(utf8[i + 1])) >= 0 &&
+                            Ascii::hexValue(static_cast<uchar>(utf8[i + 2])) >= 0;
         const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                           QByteArrayView("-._~!$&'()*+,;=:@/").contains(c) || escape;
         if (keep) {
@@ -216,6 +326,27 @@ Routes::Routes(QStringView basePath)
 
 RouteMatch Routes::matchTarget(QStringView method, QStringView target) const
 {
+    // RFC 9112 §3.2.2: a server MUST accept the absolute-form ("http://host:port/v2/…"), which proxies
+    // send; the scheme and authority are dropped here (the caller checks Host if it cares).
+    const qsizetype schemeEnd = target.indexOf(u"://");
+    if (schemeEnd > 0) {
+        const QStringView scheme = target.first(schemeEnd);
+        if (scheme.compare(u"http", Qt::CaseInsensitive) == 0 || scheme.compare(u"https", Qt::CaseInsensitive) == 0) {
+            const QStringView rest = target.sliced(schemeEnd + 3);
+            qsizetype pathStart = rest.size();
+            for (qsizetype i = 0; i < rest.size(); ++i) {
+                if (rest[i] == u'/' || rest[i] == u'?') {
+                    pathStart = i;
+                    break;
+                }
+            }
+            target = rest.sliced(pathStart);
+            if (target.isEmpty() || target.front() == u'?') {
+                // RFC 9112 §3.2.2: an empty path in the absolute-form means "/".
+                return matchTarget(method, QStringLiteral("/") + target.toString());
+            }
+        }
+    }
     const qsizetype question = target.indexOf(u'?');
     if (question < 0) {
         return match(method, target, {});
@@ -240,10 +371,9 @@ RouteMatch Routes::match(QStringView method, QStringView path, QStringView query
 
     // end-1 is "/v2/"; "/v2" is accepted as the same resource (distribution redirects it there, and some
     // clients probe it without the slash).
-    Shape shape = Shape::Base;
     QList<QString> segments;
     if (path == u"/v2" || path == u"/v2/") {
-        shape = Shape::Base;
+        // no segments: the base route
     } else if (path.startsWith(u"/v2/")) {
         const QStringView rest = path.sliced(4);
         qsizetype start = 0;
@@ -267,86 +397,40 @@ RouteMatch Routes::match(QStringView method, QStringView path, QStringView query
         return notFound(m);
     }
 
-    // Match from the right: route keywords are the last segments, the name is all before them.
-    const qsizetype k = segments.size();
-    qsizetype nameSegments = 0;
-    QString last; // the route's variable segment (reference, digest or upload id)
-    if (shape == Shape::Base && k == 0) {
-        // "/v2/" or "/v2"
-    } else if (k == 1 && segments[0] == u"_catalog") {
-        shape = Shape::Catalog;
-    } else if (k >= 4 && segments[k - 1].isEmpty() && segments[k - 2] == u"uploads" && segments[k - 3] == u"blobs") {
-        shape = Shape::Uploads; // end-4a/4b/11: ".../blobs/uploads/"
-        nameSegments = k - 3;
-    } else if (k >= 3 && segments[k - 1] == u"uploads" && segments[k - 2] == u"blobs") {
-        // ".../blobs/uploads" without the slash: "uploads" can never be a digest, so this can only be the
-        // upload route written without its trailing slash (as some clients do).
-        shape = Shape::Uploads;
-        nameSegments = k - 2;
-    } else if (k >= 4 && segments[k - 2] == u"uploads" && segments[k - 3] == u"blobs" && !segments[k - 1].isEmpty()) {
-        shape = Shape::Upload;
-        nameSegments = k - 3;
-        last = segments[k - 1];
-    } else if (k >= 3 && segments[k - 2] == u"manifests" && !segments[k - 1].isEmpty()) {
-        shape = Shape::Manifest;
-        nameSegments = k - 2;
-        last = segments[k - 1];
-    } else if (k >= 3 && segments[k - 2] == u"blobs" && !segments[k - 1].isEmpty()) {
-        shape = Shape::Blob;
-        nameSegments = k - 2;
-        last = segments[k - 1];
-    } else if (k >= 3 && segments[k - 2] == u"tags" && segments[k - 1] == u"list") {
-        shape = Shape::Tags;
-        nameSegments = k - 2;
-    } else if (k >= 3 && segments[k - 2] == u"referrers" && !segments[k - 1].isEmpty()) {
-        shape = Shape::Referrers;
-        nameSegments = k - 2;
-        last = segments[k - 1];
-    } else {
+    // Match from the right: route words are the last segments, the name is all before them. The first shape
+    // of the table that fits wins.
+    const RouteRow *shape = nullptr;
+    ShapeFit shapeFit;
+    for (const RouteRow &row : kRoutes) {
+        if (auto f = fit(row, segments)) {
+            shape = &row;
+            shapeFit = std::move(*f);
+            break;
+        }
+    }
+    if (!shape) {
         return notFound(m);
     }
+    const qsizetype nameSegments = shapeFit.nameSegments;
+    const QString last = shapeFit.variable; // the route's variable segment (reference, digest or upload id)
 
-    m.allowedMethods = methodsOf(shape);
+    m.allowedMethods = methodsOf(*shape);
     const bool isHead = method == u"HEAD";
     const QStringView effective = isHead ? QStringView(u"GET") : method;
     if (!m.allowedMethods.contains(method)) {
         return failure(
             m, Outcome::MethodNotAllowed, QStringLiteral("method"),
-            QStringLiteral("%1 is not allowed here; allowed: %2").arg(method.left(16).toString(), m.allowHeader()));
+            QStringLiteral("%1 is not allowed here; allowed: %2").arg(quoteInput(method, 16), m.allowHeader()));
     }
     m.head = isHead;
 
-    // The endpoint, from shape and method.
-    switch (shape) {
-    case Shape::Base:
-        m.endpoint = Endpoint::Base;
-        break;
-    case Shape::Catalog:
-        m.endpoint = Endpoint::Catalog;
-        break;
-    case Shape::Blob:
-        m.endpoint = effective == u"DELETE" ? Endpoint::DeleteBlob : Endpoint::GetBlob;
-        break;
-    case Shape::Manifest:
-        m.endpoint = effective == u"PUT"      ? Endpoint::PutManifest
-                     : effective == u"DELETE" ? Endpoint::DeleteManifest
-                                              : Endpoint::GetManifest;
-        break;
-    case Shape::Uploads:
-        m.endpoint = Endpoint::StartUpload; // refined by the query below
-        break;
-    case Shape::Upload:
-        m.endpoint = effective == u"PATCH"    ? Endpoint::PatchUpload
-                     : effective == u"PUT"    ? Endpoint::CompleteUpload
-                     : effective == u"DELETE" ? Endpoint::CancelUpload
-                                              : Endpoint::GetUpload;
-        break;
-    case Shape::Tags:
-        m.endpoint = Endpoint::ListTags;
-        break;
-    case Shape::Referrers:
-        m.endpoint = Endpoint::ListReferrers;
-        break;
+    // The endpoint: the shape's row for this method (for POST on the upload route, StartUpload, refined by
+    // the query below).
+    for (const RouteRow &row : kRoutes) {
+        if (sameShape(row, *shape) && row.method == effective) {
+            m.endpoint = row.endpoint;
+            break;
+        }
     }
 
     const auto items = parseQuery(query);
@@ -425,29 +509,33 @@ RouteMatch Routes::match(QStringView method, QStringView path, QStringView query
     case Endpoint::StartUpload:
     case Endpoint::MonolithicUpload:
     case Endpoint::MountBlob: {
-        // end-11 before end-4b, as distribution does: "mount" decides. The spec ("Mounting a blob from
-        // another repository") lets a registry treat "from" as optional.
+        // end-11 before end-4b, as distribution does: a valid "mount" decides. The spec ("Mounting a blob
+        // from another repository") lets a registry treat "from" as optional, and says a registry that
+        // cannot mount "SHOULD" answer 202 and open an upload session instead: so a "mount" that is not a
+        // digest we accept, or a "from" that is not a repository name, is not an error but a request we
+        // cannot mount from. It then reads as the same POST without "mount" and "from": end-4b when a
+        // ?digest= is present (checked as usual), else end-4a. from, and digest, stay empty for it.
+        bool mounting = false;
         if (auto mountText = queryValue(*items, u"mount")) {
-            m.endpoint = Endpoint::MountBlob;
             auto digest = Digest::parse(*mountText);
-            if (!digest) {
-                return failure(m, Outcome::DigestInvalid, QStringLiteral("mount"), digest.error().reason);
+            const QString from = queryValue(*items, u"from").value_or(QString());
+            if (digest && (from.isEmpty() || Reference::isValidRepositoryPath(from))) {
+                m.endpoint = Endpoint::MountBlob;
+                m.digest = std::move(digest).value();
+                m.from = from;
+                mounting = true;
             }
-            m.digest = std::move(digest).value();
-            m.from = queryValue(*items, u"from").value_or(QString());
-            if (!m.from.isEmpty()) {
-                auto from = Reference::parseRepositoryPath(m.from);
-                if (!from) {
-                    return failure(m, Outcome::NameInvalid, QStringLiteral("from"), from.error().reason);
+        }
+        if (!mounting) {
+            m.endpoint = Endpoint::StartUpload;
+            if (auto digestText = queryValue(*items, u"digest")) {
+                m.endpoint = Endpoint::MonolithicUpload;
+                auto digest = Digest::parse(*digestText);
+                if (!digest) {
+                    return failure(m, Outcome::DigestInvalid, digest.error());
                 }
+                m.digest = std::move(digest).value();
             }
-        } else if (auto digestText = queryValue(*items, u"digest")) {
-            m.endpoint = Endpoint::MonolithicUpload;
-            auto digest = Digest::parse(*digestText);
-            if (!digest) {
-                return failure(m, Outcome::DigestInvalid, digest.error());
-            }
-            m.digest = std::move(digest).value();
         }
         break;
     }
@@ -482,6 +570,9 @@ RouteMatch Routes::match(QStringView method, QStringView path, QStringView query
 
 QString Routes::encodeName(QStringView name)
 {
+    if (!Reference::isValidRepositoryPath(name)) {
+        return QString();
+    }
     QString out;
     qsizetype start = 0;
     while (true) {
@@ -517,6 +608,23 @@ QString encodeSegment(QStringView segment)
     return QString::fromLatin1(QUrl::toPercentEncoding(segment.toString(), QByteArrayLiteral(":=")));
 }
 
+// The same rules match() applies to the route's variable segment.
+bool isValidVariable(Var kind, QStringView value)
+{
+    switch (kind) {
+    case Var::None:
+    case Var::Slash:
+        return true; // not used
+    case Var::Reference:
+        return value.contains(u':') ? Digest::isValidString(value) : Reference::isValidTag(value);
+    case Var::Digest:
+        return Digest::isValidString(value);
+    case Var::UploadId:
+        return !value.isEmpty() && !checkUploadId(value);
+    }
+    return false;
+}
+
 void appendQuery(QString &target, QStringView key, QStringView value)
 {
     target += target.contains(u'?') ? u'&' : u'?';
@@ -529,46 +637,30 @@ void appendQuery(QString &target, QStringView key, QStringView value)
 
 QString Routes::path(Endpoint endpoint, QStringView name, QStringView reference) const
 {
+    const RouteRow &row = rowOf(endpoint);
     QString out = m_basePath + QStringLiteral("/v2/");
-    const auto named = [&](QStringView route) {
-        out += encodeName(name);
+    if (row.named) {
+        const QString encoded = encodeName(name);
+        if (encoded.isEmpty()) {
+            return QString();
+        }
+        out += encoded;
         out += u'/';
-        out += route;
-    };
-    switch (endpoint) {
-    case Endpoint::Base:
+    }
+    out += row.words;
+    switch (row.variable) {
+    case Var::None:
         break;
-    case Endpoint::Catalog:
-        out += u"_catalog";
+    case Var::Slash:
+        out += u'/';
         break;
-    case Endpoint::GetBlob:
-    case Endpoint::DeleteBlob:
-        named(u"blobs/");
-        out += encodeSegment(reference);
-        break;
-    case Endpoint::GetManifest:
-    case Endpoint::PutManifest:
-    case Endpoint::DeleteManifest:
-        named(u"manifests/");
-        out += encodeSegment(reference);
-        break;
-    case Endpoint::StartUpload:
-    case Endpoint::MonolithicUpload:
-    case Endpoint::MountBlob:
-        named(u"blobs/uploads/");
-        break;
-    case Endpoint::PatchUpload:
-    case Endpoint::CompleteUpload:
-    case Endpoint::GetUpload:
-    case Endpoint::CancelUpload:
-        named(u"blobs/uploads/");
-        out += encodeSegment(reference);
-        break;
-    case Endpoint::ListTags:
-        named(u"tags/list");
-        break;
-    case Endpoint::ListReferrers:
-        named(u"referrers/");
+    case Var::Reference:
+    case Var::Digest:
+    case Var::UploadId:
+        if (!isValidVariable(row.variable, reference)) {
+            return QString();
+        }
+        out += u'/';
         out += encodeSegment(reference);
         break;
     }
@@ -578,6 +670,9 @@ QString Routes::path(Endpoint endpoint, QStringView name, QStringView reference)
 QString Routes::tagsList(QStringView name, std::optional<int> n, QStringView last) const
 {
     QString out = path(Endpoint::ListTags, name);
+    if (out.isEmpty()) {
+        return out;
+    }
     if (n && *n >= 0) {
         appendQuery(out, u"n", QString::number(*n));
     }
@@ -602,7 +697,7 @@ QString Routes::catalog(std::optional<int> n, QStringView last) const
 QString Routes::referrers(QStringView name, const Digest &subject, QStringView artifactType) const
 {
     QString out = path(Endpoint::ListReferrers, name, subject.toString());
-    if (!artifactType.isEmpty()) {
+    if (!out.isEmpty() && !artifactType.isEmpty()) {
         appendQuery(out, u"artifactType", artifactType);
     }
     return out;
@@ -611,6 +706,9 @@ QString Routes::referrers(QStringView name, const Digest &subject, QStringView a
 QString Routes::monolithicUpload(QStringView name, const Digest &digest) const
 {
     QString out = path(Endpoint::MonolithicUpload, name);
+    if (out.isEmpty() || !digest.isValid()) {
+        return QString();
+    }
     appendQuery(out, u"digest", digest.toString());
     return out;
 }
@@ -618,6 +716,9 @@ QString Routes::monolithicUpload(QStringView name, const Digest &digest) const
 QString Routes::mount(QStringView name, const Digest &digest, QStringView from) const
 {
     QString out = path(Endpoint::MountBlob, name);
+    if (out.isEmpty() || !digest.isValid() || (!from.isEmpty() && !Reference::isValidRepositoryPath(from))) {
+        return QString();
+    }
     appendQuery(out, u"mount", digest.toString());
     if (!from.isEmpty()) {
         appendQuery(out, u"from", from);
@@ -628,6 +729,9 @@ QString Routes::mount(QStringView name, const Digest &digest, QStringView from) 
 QString Routes::completeUpload(QStringView name, QStringView uploadId, const Digest &digest) const
 {
     QString out = path(Endpoint::CompleteUpload, name, uploadId);
+    if (out.isEmpty() || !digest.isValid()) {
+        return QString();
+    }
     appendQuery(out, u"digest", digest.toString());
     return out;
 }
@@ -652,69 +756,12 @@ QString Routes::withDigest(QStringView location, const Digest &digest)
 
 QString Routes::method(Endpoint endpoint)
 {
-    switch (endpoint) {
-    case Endpoint::Base:
-    case Endpoint::Catalog:
-    case Endpoint::GetBlob:
-    case Endpoint::GetManifest:
-    case Endpoint::GetUpload:
-    case Endpoint::ListTags:
-    case Endpoint::ListReferrers:
-        return QStringLiteral("GET");
-    case Endpoint::PutManifest:
-    case Endpoint::CompleteUpload:
-        return QStringLiteral("PUT");
-    case Endpoint::DeleteBlob:
-    case Endpoint::DeleteManifest:
-    case Endpoint::CancelUpload:
-        return QStringLiteral("DELETE");
-    case Endpoint::StartUpload:
-    case Endpoint::MonolithicUpload:
-    case Endpoint::MountBlob:
-        return QStringLiteral("POST");
-    case Endpoint::PatchUpload:
-        return QStringLiteral("PATCH");
-    }
-    return QString();
+    return rowOf(endpoint).method.toString();
 }
 
 QString Routes::specId(Endpoint endpoint)
 {
-    switch (endpoint) {
-    case Endpoint::Base:
-        return QStringLiteral("end-1");
-    case Endpoint::Catalog:
-        return QStringLiteral("catalog");
-    case Endpoint::GetBlob:
-        return QStringLiteral("end-2");
-    case Endpoint::GetManifest:
-        return QStringLiteral("end-3");
-    case Endpoint::StartUpload:
-        return QStringLiteral("end-4a");
-    case Endpoint::MonolithicUpload:
-        return QStringLiteral("end-4b");
-    case Endpoint::PatchUpload:
-        return QStringLiteral("end-5");
-    case Endpoint::CompleteUpload:
-        return QStringLiteral("end-6");
-    case Endpoint::PutManifest:
-        return QStringLiteral("end-7");
-    case Endpoint::ListTags:
-        return QStringLiteral("end-8");
-    case Endpoint::DeleteManifest:
-        return QStringLiteral("end-9");
-    case Endpoint::DeleteBlob:
-        return QStringLiteral("end-10");
-    case Endpoint::MountBlob:
-        return QStringLiteral("end-11");
-    case Endpoint::ListReferrers:
-        return QStringLiteral("end-12");
-    case Endpoint::GetUpload:
-        return QStringLiteral("end-13");
-    case Endpoint::CancelUpload:
-        return QStringLiteral("end-14");
-    }
-    return QString();
+    return rowOf(endpoint).specId.toString();
 }
 
 } // namespace Minato::Oci

@@ -27,6 +27,12 @@
 // "manifest%73" is the keyword "manifests". HEAD matches wherever GET does (RFC 9110 §9.3.2; the spec lists
 // it for end-2 and end-3) and sets RouteMatch::head. Method names are case-sensitive (RFC 9110 §9.1).
 // Built strings are request targets, already percent-encoded: append them to "scheme://host".
+// The builders check what they are given with the same rules match() applies (the name with
+// Reference::parseRepositoryPath, a manifest reference as a tag or digest, a digest with Digest::parse, an
+// upload id with the characters upload ids have) and return an EMPTY string when something is invalid, so a
+// caller never sends "/v2/a/../b/manifests/v1" or "/v2//manifests/v1": treat an empty result as an error.
+//
+// The method, path shape and spec id of every endpoint live in one table in routes.cpp.
 
 #include "digest.h"
 #include "expected.h"
@@ -50,6 +56,7 @@ enum class Endpoint {
     StartUpload,      // end-4a  POST   /v2/<name>/blobs/uploads/
     MonolithicUpload, // end-4b  POST   /v2/<name>/blobs/uploads/?digest=<digest>
     MountBlob,        // end-11  POST   /v2/<name>/blobs/uploads/?mount=<digest>&from=<other name>
+                      //         (an invalid mount or from reads as end-4a/4b: see Routes::match)
     PatchUpload,      // end-5   PATCH  /v2/<name>/blobs/uploads/<id>
     CompleteUpload,   // end-6   PUT    /v2/<name>/blobs/uploads/<id>?digest=<digest>
     GetUpload,        // end-13  GET    /v2/<name>/blobs/uploads/<id>
@@ -66,7 +73,7 @@ struct RouteMatch
         NotFound,          // no route has this path: 404
         MethodNotAllowed,  // the path is a route, the method is not one of its: 405, Allow: allowHeader()
         BadRequest,        // malformed path or query (bad percent escape, non-ASCII): 400
-        NameInvalid,       // repository name (or mount's "from") breaks the grammar: 400 NAME_INVALID
+        NameInvalid,       // repository name breaks the grammar: 400 NAME_INVALID
         TagInvalid,        // manifest reference is neither a tag nor a digest: 400 TAG_INVALID
         DigestInvalid,     // digest in the path or the query is malformed, unsupported or missing: 400
         UploadInvalid,     // upload id has characters no upload id has: 404 BLOB_UPLOAD_UNKNOWN
@@ -106,12 +113,19 @@ public:
 
     // Server side. path is the request path as sent (percent-encoded), query the text after '?' (without
     // it). Never fails hard: every input gives an Outcome.
+    // A POST to ".../blobs/uploads/" whose "mount" is not a valid digest or whose "from" is not a valid
+    // name is not refused: distribution-spec "Mounting a blob from another repository" says a registry
+    // that cannot mount SHOULD open an upload session (202) instead, so it matches StartUpload (or
+    // MonolithicUpload with a valid ?digest=) with from and digest empty.
     RouteMatch match(QStringView method, QStringView path, QStringView query = {}) const;
-    // Same, with a request target "path?query".
+    // Same, with a request target "path?query" in origin-form, or in absolute-form
+    // ("http://host:port/v2/…?…", RFC 9112 §3.2.2), whose scheme and authority are dropped.
     RouteMatch matchTarget(QStringView method, QStringView target) const;
 
     // Client side. reference is the tag or digest (manifests), digest (blobs, referrers) or upload id;
     // it is ignored by endpoints without one. Upload-start endpoints give ".../blobs/uploads/" without query.
+    // Every builder returns an empty string when the name, reference, digest, upload id or `from` is not
+    // valid (see the header comment); Base and Catalog need no name.
     QString path(Endpoint endpoint, QStringView name = {}, QStringView reference = {}) const;
     QString tagsList(QStringView name, std::optional<int> n = std::nullopt, QStringView last = {}) const;
     QString catalog(std::optional<int> n = std::nullopt, QStringView last = {}) const;
@@ -123,7 +137,8 @@ public:
     // end-6 on a Location the registry returned (absolute or relative, perhaps with its own query, which
     // the spec says to keep): appends "digest=…" with '?' or '&'.
     static QString withDigest(QStringView location, const Digest &digest);
-    // "a/b" → "a/b" with each segment percent-encoded; a value → percent-encoded for a query.
+    // "a/b" → "a/b" with each segment percent-encoded; empty when name is not a valid repository path.
+    // A value → percent-encoded for a query.
     static QString encodeName(QStringView name);
     static QString encodeQueryValue(QStringView value);
 

@@ -3,6 +3,7 @@
 #include "imageconfig.h" // parseRfc3339
 #include "jsonfields.h"
 #include "sha256.h"
+#include "textutil.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -11,11 +12,8 @@ namespace Minato::Oci {
 
 namespace {
 
-template<typename T>
-Expected<T> fail(QString field, QString reason)
-{
-    return Expected<T>::failure(std::move(field), std::move(reason));
-}
+using Json::fail;
+using Json::optionalStrSlice;
 
 // A protected header is a few hundred bytes; anything near this is not one.
 constexpr qsizetype kMaxProtectedHeaderBytes = qsizetype(64) * 1024;
@@ -36,27 +34,10 @@ std::optional<QByteArray> decodeBase64Url(const QString &text)
     return result.decoded;
 }
 
+// A v1 layer ID: 64 lowercase hex, as Docker's v1.ValidateID requires (the same form as an image ID).
 bool isV1Id(const QString &id)
 {
-    if (id.size() != 64) {
-        return false;
-    }
-    for (QChar c : id) {
-        if (!((c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// Docker's strslice.StrSlice accepts a JSON string as a one-element list.
-Expected<QStringList> optionalStrSlice(const QJsonObject &obj, QStringView key, QStringView path)
-{
-    const QJsonValue value = obj.value(key);
-    if (value.isString()) {
-        return QStringList{value.toString()};
-    }
-    return Json::optionalStringList(obj, key, path);
+    return Ascii::isLowerHexString(id, 64);
 }
 
 // A legacy v1 image JSON (docker image/spec/v1.md). Only the fields the History view shows are read; the

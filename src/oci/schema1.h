@@ -26,6 +26,7 @@
 
 #include "digest.h"
 #include "expected.h"
+#include "sizelimits.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -77,7 +78,7 @@ struct Schema1Manifest
     // Largest schema 1 manifest accepted: the size registries are advised to accept for manifests
     // (distribution spec "Pushing Manifests"). Each layer embeds its v1 JSON, so these run larger than
     // schema 2 manifests but stay well below this.
-    static constexpr qsizetype kMaxBytes = qsizetype(4) * 1024 * 1024;
+    static constexpr qsizetype kMaxBytes = kMaxDocumentBytes;
 
     static constexpr QStringView kMediaTypeSigned = u"application/vnd.docker.distribution.manifest.v1+prettyjws";
     static constexpr QStringView kMediaTypeUnsigned = u"application/vnd.docker.distribution.manifest.v1+json";

@@ -2,92 +2,122 @@
 
 #include <openssl/evp.h>
 
-#include <stdexcept>
+#include <utility>
 
 namespace Minato::Oci {
 
-Sha256Hasher::Sha256Hasher() : m_ctx(EVP_MD_CTX_new())
+namespace {
+
+const EVP_MD *mdOf(Digest::Algorithm algorithm)
 {
-    if (!m_ctx) {
-        throw std::bad_alloc();
+    switch (algorithm) {
+    case Digest::Algorithm::Sha256:
+        return EVP_sha256();
+    case Digest::Algorithm::Sha512:
+        return EVP_sha512();
     }
+    return nullptr; // a value outside the enum: the hasher stays failed
+}
+
+} // namespace
+
+Hasher::Hasher(Digest::Algorithm algorithm)
+    : m_ctx(EVP_MD_CTX_new())
+    , m_algorithm(algorithm)
+{
     reset();
 }
 
-Sha256Hasher::~Sha256Hasher()
+Hasher::~Hasher()
 {
     EVP_MD_CTX_free(m_ctx);
 }
 
-Sha256Hasher::Sha256Hasher(Sha256Hasher &&other) noexcept
-    : m_ctx(std::exchange(other.m_ctx, nullptr)), m_bytes(std::exchange(other.m_bytes, 0))
-{
-}
+Hasher::Hasher(Hasher &&other) noexcept
+    : m_ctx(std::exchange(other.m_ctx, nullptr))
+    , m_bytes(std::exchange(other.m_bytes, 0))
+    , m_algorithm(other.m_algorithm)
+    , m_failed(std::exchange(other.m_failed, false))
+{}
 
-Sha256Hasher &Sha256Hasher::operator=(Sha256Hasher &&other) noexcept
+Hasher &Hasher::operator=(Hasher &&other) noexcept
 {
     if (this != &other) {
         EVP_MD_CTX_free(m_ctx);
         m_ctx = std::exchange(other.m_ctx, nullptr);
         m_bytes = std::exchange(other.m_bytes, 0);
+        m_algorithm = other.m_algorithm;
+        m_failed = std::exchange(other.m_failed, false);
     }
     return *this;
 }
 
-void Sha256Hasher::reset()
+void Hasher::reset()
 {
+    m_bytes = 0;
     if (!m_ctx) {
         m_ctx = EVP_MD_CTX_new();
-        if (!m_ctx) {
-            throw std::bad_alloc();
-        }
     }
-    if (EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("EVP_DigestInit_ex(sha256) failed");
-    }
-    m_bytes = 0;
+    const EVP_MD *md = mdOf(m_algorithm);
+    m_failed = !m_ctx || !md || EVP_DigestInit_ex(m_ctx, md, nullptr) != 1;
 }
 
-void Sha256Hasher::addData(QByteArrayView data)
+void Hasher::addData(QByteArrayView data)
 {
     if (data.isEmpty()) {
         return;
     }
-    if (!m_ctx) {
-        reset();
+    if (!m_ctx && !m_failed) {
+        reset(); // moved-from
     }
-    EVP_DigestUpdate(m_ctx, data.data(), static_cast<size_t>(data.size()));
+    if (m_failed) {
+        return;
+    }
+    if (EVP_DigestUpdate(m_ctx, data.data(), static_cast<size_t>(data.size())) != 1) {
+        m_failed = true;
+        return;
+    }
     m_bytes += data.size();
 }
 
-QByteArray Sha256Hasher::finalRaw()
+QByteArray Hasher::finalRaw()
 {
-    if (!m_ctx) {
-        reset();
+    if (!m_ctx && !m_failed) {
+        reset(); // moved-from: the hash of nothing
     }
-    QByteArray out(32, Qt::Uninitialized);
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(m_ctx, reinterpret_cast<unsigned char *>(out.data()), &len);
-    out.truncate(static_cast<qsizetype>(len));
+    QByteArray out;
+    if (!m_failed) {
+        out.resize(EVP_MAX_MD_SIZE);
+        unsigned int len = 0;
+        if (EVP_DigestFinal_ex(m_ctx, reinterpret_cast<unsigned char *>(out.data()), &len) == 1) {
+            out.truncate(static_cast<qsizetype>(len));
+        } else {
+            out.clear();
+        }
+    }
     reset();
     return out;
 }
 
-Digest Sha256Hasher::digest()
+Digest Hasher::digest()
 {
-    return Digest::fromParts(Digest::Algorithm::Sha256, QString::fromLatin1(finalRaw().toHex()));
+    const QByteArray raw = finalRaw();
+    if (raw.isEmpty()) {
+        return Digest();
+    }
+    return Digest::fromParts(m_algorithm, QString::fromLatin1(raw.toHex()));
 }
 
-Digest Sha256Hasher::digestOf(QByteArrayView data)
+Digest Hasher::digestOf(Digest::Algorithm algorithm, QByteArrayView data)
 {
-    Sha256Hasher h;
+    Hasher h(algorithm);
     h.addData(data);
     return h.digest();
 }
 
-QByteArray Sha256Hasher::hexOf(QByteArrayView data)
+QByteArray Hasher::hexOf(Digest::Algorithm algorithm, QByteArrayView data)
 {
-    Sha256Hasher h;
+    Hasher h(algorithm);
     h.addData(data);
     return h.finalRaw().toHex();
 }

@@ -1,5 +1,7 @@
 #include "wwwauthenticate.h"
 
+#include "textutil.h"
+
 #include "httpgrammar.h"
 
 namespace Minato::Oci {
@@ -8,12 +10,12 @@ namespace {
 
 const QString headerField = QStringLiteral("WWW-Authenticate header");
 
+using Http::describe;
 using Http::isForbiddenControl;
 using Http::isLineBreak;
 using Http::isSpace;
 using Http::isTchar;
 using Http::isToken68Char;
-using Http::describe;
 using Scanner = Http::FieldScanner;
 
 using Challenges = QList<AuthChallenge>;
@@ -99,8 +101,8 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
             continue;
         }
         if (!isSpace(s.peek())) {
-            return fail(QStringLiteral("the auth scheme \"%1\" must be followed by a space, found %2")
-                            .arg(challenge.scheme, s.describeCurrent()));
+            return fail(QStringLiteral("the auth scheme %1 must be followed by a space, found %2")
+                            .arg(quoteInput(challenge.scheme), s.describeCurrent()));
         }
         s.skipSpaces();
         if (s.atElementEnd()) {
@@ -128,23 +130,22 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
 
         while (true) {
             if (challenge.params.size() >= wwwAuthenticateMaxParams) {
+                // One multi-arg call: a chained .arg() would substitute a "%2" inside the scheme ('%' is a
+                // token character).
                 return fail(QStringLiteral("the %1 challenge has more than %2 parameters")
-                                .arg(challenge.scheme)
-                                .arg(wwwAuthenticateMaxParams));
+                                .arg(quoteInput(challenge.scheme), QString::number(wwwAuthenticateMaxParams)));
             }
             AuthParam param;
             const qsizetype nameAt = s.pos();
             param.name = s.token().toLower();
             if (param.name.isEmpty()) {
                 return fail(QStringLiteral("expected a parameter name of the %1 challenge at position %2, found %3")
-                                .arg(challenge.scheme)
-                                .arg(nameAt)
-                                .arg(s.describeCurrent()));
+                                .arg(quoteInput(challenge.scheme), QString::number(nameAt), s.describeCurrent()));
             }
             s.skipSpaces();
             if (s.peek() != u'=') {
-                return fail(QStringLiteral("parameter \"%1\" of the %2 challenge needs '=' and a value, found %3")
-                                .arg(param.name, challenge.scheme, s.describeCurrent()));
+                return fail(QStringLiteral("parameter %1 of the %2 challenge needs '=' and a value, found %3")
+                                .arg(quoteInput(param.name), quoteInput(challenge.scheme), s.describeCurrent()));
             }
             s.advance();
             s.skipSpaces();
@@ -152,15 +153,15 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
                 QString error;
                 auto quoted = s.quotedString(&error);
                 if (!quoted) {
-                    return fail(QStringLiteral("parameter \"%1\" of the %2 challenge: %3")
-                                    .arg(param.name, challenge.scheme, error));
+                    return fail(QStringLiteral("parameter %1 of the %2 challenge: %3")
+                                    .arg(quoteInput(param.name), quoteInput(challenge.scheme), error));
                 }
                 param.value = *quoted;
             } else {
                 param.value = s.token();
                 if (param.value.isEmpty()) {
-                    return fail(QStringLiteral("parameter \"%1\" of the %2 challenge has no value (found %3)")
-                                    .arg(param.name, challenge.scheme, s.describeCurrent()));
+                    return fail(QStringLiteral("parameter %1 of the %2 challenge has no value (found %3)")
+                                    .arg(quoteInput(param.name), quoteInput(challenge.scheme), s.describeCurrent()));
                 }
             }
             appendParam(challenge, std::move(param));
@@ -171,7 +172,7 @@ Expected<QList<AuthChallenge>> parseWwwAuthenticate(QByteArrayView value)
             }
             if (!s.atElementEnd()) {
                 return fail(QStringLiteral("unexpected %1 after a parameter of the %2 challenge")
-                                .arg(s.describeCurrent(), challenge.scheme));
+                                .arg(s.describeCurrent(), quoteInput(challenge.scheme)));
             }
             s.skipSeparators();
             if (s.atEnd()) {
@@ -228,7 +229,7 @@ Expected<BasicChallenge> BasicChallenge::fromChallenge(const AuthChallenge &chal
 {
     if (!challenge.isScheme(u"Basic")) {
         return Expected<BasicChallenge>::failure(
-            headerField, QStringLiteral("the challenge is \"%1\", not Basic").arg(challenge.scheme));
+            headerField, QStringLiteral("the challenge is %1, not Basic").arg(quoteInput(challenge.scheme)));
     }
     return BasicChallenge{challenge.param(u"realm").value_or(QString())};
 }
@@ -242,7 +243,7 @@ Expected<BearerChallenge> BearerChallenge::fromChallenge(const AuthChallenge &ch
 {
     if (!challenge.isScheme(u"Bearer")) {
         return Expected<BearerChallenge>::failure(
-            headerField, QStringLiteral("the challenge is \"%1\", not Bearer").arg(challenge.scheme));
+            headerField, QStringLiteral("the challenge is %1, not Bearer").arg(quoteInput(challenge.scheme)));
     }
     BearerChallenge b;
     b.realm = challenge.param(u"realm").value_or(QString());

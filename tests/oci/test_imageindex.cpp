@@ -207,8 +207,8 @@ TEST_CASE("ImageIndex rejects invalid documents naming the field", "[imageindex]
          QStringLiteral("is required in a Docker manifest list")},
         {QStringLiteral("mediaType vs Content-Type"), indexWith("[]"), MediaType::DockerManifestList.toString(),
          QStringLiteral("mediaType"), QStringLiteral("but the Content-Type is")},
-        {QStringLiteral("Content-Type of a manifest"), indexWith("[]"), MediaType::OciManifest.toString(), QString(),
-         QStringLiteral("is not an image index media type")},
+        {QStringLiteral("Content-Type of a manifest"), indexWith("[]"), MediaType::OciManifest.toString(),
+         QStringLiteral("Content-Type"), QStringLiteral("is not an image index media type")},
         {QStringLiteral("entry not object"), indexWith("[" + kEntry + ",42]"), QString(),
          QStringLiteral("manifests[1]"), QStringLiteral("must be an object, not a number")},
         {QStringLiteral("entry bad digest"),
@@ -251,4 +251,69 @@ TEST_CASE("ImageIndex rejects invalid documents naming the field", "[imageindex]
         INFO("reason: " << index.error().reason.toStdString());
         CHECK(index.error().reason.contains(c.reasonContains));
     }
+}
+
+TEST_CASE("ImageIndex::findByPlatform picks the highest compatible variant", "[imageindex]")
+{
+    const auto entry = [](char digit, const char *arch, const char *variant) {
+        QByteArray e = R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","size":1,"digest":"sha256:)" +
+                       QByteArray(64, digit) + R"(","platform":{"os":"linux","architecture":")" + arch + '"';
+        if (*variant) {
+            e += QByteArrayLiteral(R"(,"variant":")") + variant + '"';
+        }
+        return e + "}}";
+    };
+    const QByteArray entries = '[' + entry('1', "arm", "v5") + ',' + entry('2', "arm", "v7") + ',' +
+                               entry('3', "arm", "v6") + ',' + entry('4', "amd64", "") + ',' +
+                               entry('5', "amd64", "v2") + ']';
+    auto index = ImageIndex::parse(indexWith(entries));
+    REQUIRE(index.hasValue());
+    const auto digestOf = [&](const char *wanted) {
+        const auto found = index->findByPlatform(platform(wanted));
+        return found ? found->digest.hex().left(1) : QString();
+    };
+    CHECK(digestOf("linux/arm/v8") == QStringLiteral("2"));
+    CHECK(digestOf("linux/arm/v7") == QStringLiteral("2"));
+    CHECK(digestOf("linux/arm") == QStringLiteral("2"));
+    CHECK(digestOf("linux/arm/v6") == QStringLiteral("3"));
+    CHECK(digestOf("linux/arm/v5") == QStringLiteral("1"));
+    CHECK(digestOf("linux/amd64/v3") == QStringLiteral("5"));
+    CHECK(digestOf("linux/amd64") == QStringLiteral("4"));
+    CHECK(digestOf("linux/arm64").isEmpty());
+
+    // Windows: the entry of the wanted build, preferring the exact os.version.
+    const QByteArray win = R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","size":1,"digest":"sha256:)";
+    const QByteArray winEntries =
+        '[' + win + QByteArray(64, 'a') +
+        R"(","platform":{"os":"windows","architecture":"amd64","os.version":"10.0.20348.2402"}},)" + win +
+        QByteArray(64, 'b') +
+        R"(","platform":{"os":"windows","architecture":"amd64","os.version":"10.0.17763.5329"}},)" + win +
+        QByteArray(64, 'c') +
+        R"(","platform":{"os":"windows","architecture":"amd64","os.version":"10.0.17763.6000"}}])";
+    auto windows = ImageIndex::parse(indexWith(winEntries));
+    REQUIRE(windows.hasValue());
+    CHECK(windows->findByPlatform(platform("windows(10.0.17763)/amd64"))->digest.hex().left(1) == QStringLiteral("b"));
+    CHECK(windows->findByPlatform(platform("windows(10.0.17763.6000)/amd64"))->digest.hex().left(1) ==
+          QStringLiteral("c"));
+    CHECK_FALSE(windows->findByPlatform(platform("windows(10.0.19041)/amd64")));
+}
+
+TEST_CASE("ImageIndex: \"mediaType\": null is absent; a wrong Content-Type names the field", "[imageindex]")
+{
+    const QByteArray withNull = R"({"schemaVersion":2,"mediaType":null,"manifests":[]})";
+    auto index = ImageIndex::parse(withNull);
+    REQUIRE(index.hasValue());
+    CHECK(index->mediaType.isEmpty());
+    CHECK(index->effectiveMediaType() == MediaType::OciIndex);
+    CHECK_FALSE(index->toJsonObject().contains(u"mediaType"));
+    // With a Docker Content-Type, a null mediaType is missing (Docker requires it).
+    auto docker = ImageIndex::parse(withNull, MediaType::DockerManifestList);
+    REQUIRE_FALSE(docker.hasValue());
+    CHECK(docker.error().field == QStringLiteral("mediaType"));
+
+    auto wrong = ImageIndex::parse(withNull, QStringLiteral("application/vnd.example\n+json"));
+    REQUIRE_FALSE(wrong.hasValue());
+    CHECK(wrong.error().field == QStringLiteral("Content-Type"));
+    CHECK_FALSE(wrong.error().reason.contains(u'\n'));
+    CHECK(wrong.error().message().startsWith(QStringLiteral("Content-Type: ")));
 }

@@ -202,3 +202,19 @@ TEST_CASE("Link rejects malformed headers with a reason", "[link]")
     REQUIRE_FALSE(multi.hasValue());
     CHECK(multi.error().reason.contains(QStringLiteral("expected '<'")));
 }
+
+TEST_CASE("Link errors keep untrusted text out of the format string", "[link]")
+{
+    // A target holding "%2F" and more parameters than accepted: a chained .arg() used to substitute the
+    // parameter limit into the target's "%2".
+    QByteArray header = "</v2/a%2Fb%1%3/tags/list?last=%2F>";
+    for (int i = 0; i < 200; ++i) {
+        header += "; p" + QByteArray::number(i) + "=x";
+    }
+    const auto links = Minato::Oci::parseLinkHeader(header);
+    REQUIRE_FALSE(links.hasValue());
+    const QString reason = links.error().reason;
+    INFO(reason.toStdString());
+    CHECK(reason.contains(QStringLiteral("\"/v2/a%2Fb%1%3/tags/list?last=%2F\"")));
+    CHECK(reason.contains(QStringLiteral("parameters")));
+}

@@ -1,3 +1,4 @@
+#include "oci/jsonfields.h"
 #include "oci/manifest.h"
 #include "oci/mediatype.h"
 #include "oci/sha256.h"
@@ -288,8 +289,9 @@ TEST_CASE("Manifest rejects invalid documents naming the field", "[manifest]")
          QStringLiteral("must be a string")},
         {QStringLiteral("mediaType vs Content-Type"), base, MediaType::DockerManifest.toString(),
          QStringLiteral("mediaType"), QStringLiteral("but the Content-Type is")},
-        {QStringLiteral("Content-Type of an index"), base, MediaType::OciIndex.toString(), QString(),
-         QStringLiteral("Content-Type \"application/vnd.oci.image.index.v1+json\" is not an image manifest")},
+        {QStringLiteral("Content-Type of an index"), base, MediaType::OciIndex.toString(),
+         QStringLiteral("Content-Type"),
+         QStringLiteral("\"application/vnd.oci.image.index.v1+json\" is not an image manifest")},
         {QStringLiteral("Docker without mediaType"), withoutKey(base, "mediaType"),
          MediaType::DockerManifest.toString(), QStringLiteral("mediaType"),
          QStringLiteral("is required in a Docker image manifest (schema 2)")},
@@ -328,8 +330,8 @@ TEST_CASE("Manifest rejects invalid documents naming the field", "[manifest]")
         {QStringLiteral("deep nesting"), base.chopped(1) + ",\"x\":" + QByteArray(70, '[') + QByteArray(70, ']') + "}",
          QString(), QString(), QStringLiteral("deeper than 64 levels")},
         {QStringLiteral("empty"), QByteArray(), QString(), QString(), QStringLiteral("is empty")},
-        {QStringLiteral("Content-Type of a blob"), base, MediaType::OciLayerTarGzip.toString(), QString(),
-         QStringLiteral("is not an image manifest media type")},
+        {QStringLiteral("Content-Type of a blob"), base, MediaType::OciLayerTarGzip.toString(),
+         QStringLiteral("Content-Type"), QStringLiteral("is not an image manifest media type")},
     };
     for (const Case &c : cases) {
         INFO(c.name.toStdString() << ": " << c.bytes.left(300).toStdString());
@@ -472,7 +474,7 @@ TEST_CASE("parseAnyManifest errors", "[manifest]")
     CHECK(blob.error().reason.contains(QStringLiteral("is not a manifest media type")));
     auto vendor = parseAnyManifest(minimalOci(), u"application/vnd.example+json");
     REQUIRE_FALSE(vendor.hasValue());
-    CHECK(vendor.error().field.isEmpty());
+    CHECK(vendor.error().field == QStringLiteral("Content-Type"));
     // Sniffing needs something to go on.
     auto shapeless = parseAnyManifest(R"({"schemaVersion":2})", QString());
     REQUIRE_FALSE(shapeless.hasValue());
@@ -486,4 +488,58 @@ TEST_CASE("parseAnyManifest errors", "[manifest]")
     CHECK(parseAnyManifest(QByteArray(200, '['), QString()).error().reason.contains(QStringLiteral("deeper")));
     // Schema 1 by shape, but broken: the schema 1 parser reports it.
     CHECK_FALSE(parseAnyManifest(R"({"schemaVersion":1})", QString()).hasValue());
+}
+
+TEST_CASE("Manifest: \"mediaType\": null is absent; errors quote input safely", "[manifest]")
+{
+    const QByteArray withNull = withValue(minimalOci(), "mediaType", QJsonValue(QJsonValue::Null));
+    auto m = Manifest::parse(withNull);
+    REQUIRE(m.hasValue());
+    CHECK(m->mediaType.isEmpty());
+    CHECK(m->effectiveMediaType() == MediaType::OciManifest);
+    CHECK_FALSE(m->toJsonObject().contains(u"mediaType"));
+    CHECK_FALSE(m->isDocker());
+    auto docker = Manifest::parse(withNull, MediaType::DockerManifest);
+    REQUIRE_FALSE(docker.hasValue());
+    CHECK(docker.error().field == QStringLiteral("mediaType"));
+
+    // A hostile artifactType (long, with control characters) is quoted short and escaped.
+    const QString hostile = QStringLiteral("x\n\u202e") + QString(100000, u'y');
+    auto bad = Manifest::parse(withValue(minimalOci(), "artifactType", hostile));
+    REQUIRE_FALSE(bad.hasValue());
+    CHECK(bad.error().field == QStringLiteral("artifactType"));
+    CHECK(bad.error().reason.size() < 200);
+    CHECK_FALSE(bad.error().reason.contains(u'\n'));
+    CHECK_FALSE(bad.error().reason.contains(QChar(0x202e)));
+    CHECK(bad.error().reason.contains(QStringLiteral("\\n\\u{202E}yyy")));
+
+    auto badSubjectType =
+        Manifest::parse(minimalOci(R"(,"subject":{"mediaType":"nope","size":1,"digest":")" + kDigest + R"("})"));
+    REQUIRE_FALSE(badSubjectType.hasValue());
+    CHECK(badSubjectType.error().field == QStringLiteral("subject.mediaType"));
+    CHECK(badSubjectType.error().reason == QStringLiteral("\"nope\" is not a media type of the form type/subtype"));
+
+    auto wrongType = parseAnyManifest(minimalOci(), QStringLiteral("text/html; x=\u0007"));
+    REQUIRE_FALSE(wrongType.hasValue());
+    CHECK(wrongType.error().field == QStringLiteral("Content-Type"));
+    CHECK(wrongType.error().reason.contains(QStringLiteral("\\u{7}")));
+}
+
+TEST_CASE("One source for the document size limit and the shared JSON readers", "[manifest]")
+{
+    static_assert(kMaxManifestBytes == kMaxDocumentBytes);
+    static_assert(Schema1Manifest::kMaxBytes == kMaxDocumentBytes);
+    static_assert(Json::kDefaultMaxBytes == kMaxDocumentBytes);
+    CHECK(kMaxDocumentBytes == 4 * 1024 * 1024);
+
+    const QJsonObject obj = QJsonDocument::fromJson(R"({"a":"x","b":["y","z"],"c":null,"d":1,"t":"a/b"})").object();
+    CHECK(*Json::optionalStrSlice(obj, u"a", u"") == QStringList{QStringLiteral("x")});
+    CHECK(*Json::optionalStrSlice(obj, u"b", u"") == QStringList{QStringLiteral("y"), QStringLiteral("z")});
+    CHECK(Json::optionalStrSlice(obj, u"c", u"")->isEmpty());
+    CHECK(Json::optionalStrSlice(obj, u"d", u"p").error().field == QStringLiteral("p.d"));
+    CHECK(*Json::requireMediaType(obj, u"t", u"") == QStringLiteral("a/b"));
+    CHECK(Json::requireMediaType(obj, u"a", u"cfg").error().field == QStringLiteral("cfg.a"));
+    CHECK_FALSE(Json::optionalMediaType(obj, u"c", u"")->has_value());
+    CHECK(Json::optionalMediaType(obj, u"a", u"").error().reason ==
+          QStringLiteral("\"x\" is not a media type of the form type/subtype"));
 }

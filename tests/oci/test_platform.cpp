@@ -120,9 +120,9 @@ TEST_CASE("Platform matching treats aliases and default variants as equal", "[pl
         {"linux/arm64/v8", "linux/arm64/v9", false},
         {"linux/arm", "linux/arm/v7", true},
         {"linux/arm/v7", "linux/armhf", true},
-        {"linux/arm/v6", "linux/arm", false},
+        {"linux/arm/v6", "linux/arm", true}, // containerd: a v7 CPU (arm's default) runs v6 code
         {"linux/arm/v6", "linux/armel", true},
-        {"linux/arm/v5", "linux/arm/v7", false},
+        {"linux/arm/v5", "linux/arm/v7", true},
         {"linux/amd64", "linux/x86_64", true},
         {"linux/amd64", "linux/amd64/v1", true},
         {"linux/amd64/v3", "linux/amd64", false},
@@ -147,6 +147,60 @@ TEST_CASE("Platform matching treats aliases and default variants as equal", "[pl
     CHECK(Platform::defaultVariant(u"arm64") == QStringLiteral("v8"));
     CHECK(Platform::defaultVariant(u"arm") == QStringLiteral("v7"));
     CHECK(Platform::defaultVariant(u"s390x").isEmpty());
+}
+
+TEST_CASE("Platform::matches follows containerd's compatibility; matchesExactly does not", "[platform]")
+{
+    struct Case
+    {
+        const char *have; // the index entry
+        const char *want; // what the machine is
+        bool matches;
+        bool exactly;
+    };
+    const Case cases[] = {
+        // arm: a higher variant runs the lower ones.
+        {"linux/arm/v7", "linux/arm/v7", true, true},
+        {"linux/arm/v6", "linux/arm/v7", true, false},
+        {"linux/arm/v5", "linux/arm/v7", true, false},
+        {"linux/arm/v8", "linux/arm/v7", false, false},
+        {"linux/arm/v8", "linux/arm/v8", true, true},
+        {"linux/arm/v7", "linux/arm/v8", true, false},
+        {"linux/arm/v5", "linux/arm/v8", true, false},
+        {"linux/arm/v7", "linux/arm/v6", false, false},
+        {"linux/arm/v5", "linux/arm/v6", true, false},
+        {"linux/arm", "linux/arm/v8", true, false}, // none is v7
+        {"linux/arm", "linux/arm/v6", false, false},
+        // amd64 micro-architecture levels.
+        {"linux/amd64", "linux/amd64/v3", true, false},
+        {"linux/amd64/v1", "linux/amd64/v3", true, false},
+        {"linux/amd64/v2", "linux/amd64/v3", true, false},
+        {"linux/amd64/v3", "linux/amd64/v3", true, true},
+        {"linux/amd64/v4", "linux/amd64/v3", false, false},
+        {"linux/amd64/v2", "linux/amd64", false, false},
+        // arm64: v8 is none; other variants compare exactly.
+        {"linux/arm64", "linux/arm64/v8", true, true},
+        {"linux/arm64/v8", "linux/arm64", true, true},
+        {"linux/arm64/v8.1", "linux/arm64", false, false},
+        // Nothing crosses architectures.
+        {"linux/arm/v7", "linux/arm64/v8", false, false},
+        {"linux/386", "linux/amd64", false, false},
+        // Windows: major.minor.build decides; the revision is a patch level.
+        {"windows(10.0.17763.5329)/amd64", "windows(10.0.17763)/amd64", true, false},
+        {"windows(10.0.17763.5329)/amd64", "windows(10.0.17763.1)/amd64", true, false},
+        {"windows(10.0.17763)/amd64", "windows(10.0.17763.5329)/amd64", true, false},
+        {"windows(10.0.20348.2402)/amd64", "windows(10.0.17763)/amd64", false, false},
+        {"windows(10.0.17763.5329)/amd64", "windows(10.0)/amd64", false, false},
+        {"windows(10.0)/amd64", "windows(10.0)/amd64", true, true},
+    };
+    for (const Case &c : cases) {
+        INFO(c.have << " vs " << c.want);
+        const Platform have = Platform::parse(QString::fromLatin1(c.have)).value();
+        const Platform want = Platform::parse(QString::fromLatin1(c.want)).value();
+        CHECK(have.matches(want) == c.matches);
+        CHECK(have.matchesExactly(want) == c.exactly);
+        CHECK((have.compatibilityRank(want) >= 0) == c.matches);
+    }
 }
 
 TEST_CASE("Platform unknown/unknown and empty", "[platform]")

@@ -331,3 +331,33 @@ TEST_CASE("Upload Range of 202/204 responses", "[range][upload]")
         CHECK(parsed.error().reason.contains(c.reasonContains));
     }
 }
+
+TEST_CASE("Range formatters refuse what is no range instead of writing it", "[range]")
+{
+    using Minato::Oci::ChunkRange;
+    using Minato::Oci::RangeRequest;
+    using Minato::Oci::UploadRange;
+    // An empty chunk has no Content-Range (an empty PATCH sends none): not "1024-1023".
+    CHECK(ChunkRange::format(1024, 0).isEmpty());
+    CHECK(ChunkRange::format(0, 0).isEmpty());
+    CHECK(ChunkRange::format(0, -5).isEmpty());
+    CHECK(ChunkRange::format(-1, 10).isEmpty());
+    CHECK(ChunkRange::format(std::numeric_limits<qint64>::max(), 2).isEmpty());
+    CHECK(ChunkRange::format(1024, 1) == "1024-1024");
+    CHECK(ChunkRange::format(0, 1024) == "0-1023");
+    // A negative first position is no range: not "bytes=-1-".
+    CHECK(RangeRequest::format(-1).isEmpty());
+    CHECK(RangeRequest::format(-1, 10).isEmpty());
+    CHECK(RangeRequest::format(0) == "bytes=0-");
+    CHECK(RangeRequest::format(5, 9) == "bytes=5-9");
+    CHECK(RangeRequest::formatSuffix(-3).isEmpty());
+    CHECK(RangeRequest::formatSuffix(3) == "bytes=-3");
+    CHECK(UploadRange::format(-7) == "0-0");
+    // Untrusted header text in a reason is quoted short and escaped.
+    const auto bad = ChunkRange::parse(QByteArray("1-\n") + QByteArray(4000, 'x'));
+    REQUIRE_FALSE(bad.hasValue());
+    CHECK(bad.error().reason.size() < 200);
+    CHECK_FALSE(bad.error().reason.contains(u'\n'));
+    INFO(bad.error().reason.toStdString());
+    CHECK(bad.error().reason.contains(QStringLiteral("\"1-\\x0A")));
+}

@@ -1047,11 +1047,28 @@ TEST_CASE("Reference hosts, ports and the API endpoint", "[reference]")
     }
     const auto local = Reference::parse(QStringLiteral("localhost:5000/app")).value();
     CHECK(local.apiEndpoint(QStringLiteral("http")).toString() == QStringLiteral("http://localhost:5000"));
-    // A strictly parsed name without domain is Docker Hub's, as docker reads it.
+    // A strictly parsed name without domain names no registry: its path lacks Hub's "library/", so sending
+    // it to registry-1.docker.io would ask for the wrong repository. Network code uses parseNormalized().
     const auto bare = Reference::parse(QStringLiteral("alpine")).value();
     CHECK(bare.domain().isEmpty());
-    CHECK(bare.isDockerHub());
-    CHECK(bare.registryHost() == QStringLiteral("registry-1.docker.io"));
+    CHECK(bare.path() == QStringLiteral("alpine"));
+    CHECK_FALSE(bare.isDockerHub());
+    CHECK(bare.registryHost().isEmpty());
+    CHECK_FALSE(bare.apiEndpoint().isValid());
+    CHECK(bare.apiEndpoint().isEmpty());
+    const auto bareNested = Reference::parse(QStringLiteral("my_team/app:1")).value();
+    CHECK(bareNested.domain().isEmpty());
+    CHECK(bareNested.registryHost().isEmpty());
+    CHECK_FALSE(bareNested.apiEndpoint().isValid());
+    // The normalised form of the same text is Hub's (what `minatoctl ref` prints as "registry").
+    const auto normalized = Reference::parseNormalized(QStringLiteral("alpine")).value();
+    CHECK(normalized.path() == QStringLiteral("library/alpine"));
+    CHECK(normalized.isDockerHub());
+    CHECK(normalized.registryHost() == QStringLiteral("registry-1.docker.io"));
+    CHECK(normalized.apiEndpoint().toString() == QStringLiteral("https://registry-1.docker.io"));
+    // A stated Hub domain in a strict parse is Hub too.
+    CHECK(Reference::parse(QStringLiteral("docker.io/library/alpine"))->registryHost() ==
+          QStringLiteral("registry-1.docker.io"));
 }
 
 TEST_CASE("Default Reference is invalid", "[reference]")

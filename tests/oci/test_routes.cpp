@@ -226,8 +226,9 @@ TEST_CASE("Routes builders write the spec's paths and encode queries", "[routes]
     CHECK(Routes::withDigest(u"/up#f", kDigest) ==
           QStringLiteral("/up?digest=sha256%3A") + kHex + QStringLiteral("#f"));
 
-    // Whatever a caller passes, the target stays one well-formed path: segments are encoded.
-    CHECK(r.path(Endpoint::GetManifest, u"a b/c?d", u"t#1") == QStringLiteral("/v2/a%20b/c%3Fd/manifests/t%231"));
+    // A name or reference the grammar refuses gives no target at all (an empty string), never a path that
+    // means something else on the server.
+    CHECK(r.path(Endpoint::GetManifest, u"a b/c?d", u"t#1").isEmpty());
     CHECK(Routes::encodeName(u"a/b") == QStringLiteral("a/b"));
     CHECK(Routes::encodeQueryValue(u"a b+c/d:e~f") == QStringLiteral("a%20b%2Bc%2Fd%3Ae~f"));
     CHECK(Routes::encodeQueryValue(QStringLiteral("\u00e4")) == QStringLiteral("%C3%A4"));
@@ -456,11 +457,6 @@ TEST_CASE("Routes tells not found, method not allowed and invalid parts apart", 
          QStringLiteral("digest"), QStringLiteral("not 3")},
         {QStringLiteral("POST"), QStringLiteral("/v2/a/blobs/uploads/?digest="), Outcome::DigestInvalid,
          QStringLiteral("digest"), QStringLiteral("empty")},
-        {QStringLiteral("POST"), QStringLiteral("/v2/a/blobs/uploads/?mount=sha256:bad&from=b"), Outcome::DigestInvalid,
-         QStringLiteral("mount"), QStringLiteral("not 3")},
-        {QStringLiteral("POST"),
-         QStringLiteral("/v2/a/blobs/uploads/?mount=") + kDigestText + QStringLiteral("&from=B/c"),
-         Outcome::NameInvalid, QStringLiteral("from"), QStringLiteral("must be lowercase")},
         {QStringLiteral("PUT"), QStringLiteral("/v2/a/blobs/uploads/u1"), Outcome::DigestInvalid,
          QStringLiteral("digest"), QStringLiteral("required")},
         {QStringLiteral("PUT"), QStringLiteral("/v2/a/blobs/uploads/u1?digest=sha256"), Outcome::DigestInvalid,
@@ -520,7 +516,7 @@ TEST_CASE("Routes: the invalid outcomes still tell the endpoint", "[routes]")
     const Routes routes;
     CHECK(routes.match(u"PUT", u"/v2/a/manifests/-x").endpoint == Endpoint::PutManifest);
     CHECK(routes.match(u"DELETE", u"/v2/a/blobs/x").endpoint == Endpoint::DeleteBlob);
-    CHECK(routes.match(u"POST", u"/v2/a/blobs/uploads/", u"mount=x").endpoint == Endpoint::MountBlob);
+    CHECK(routes.match(u"POST", u"/v2/a/blobs/uploads/", u"digest=x").endpoint == Endpoint::MonolithicUpload);
     CHECK(routes.match(u"GET", u"/v2/A/tags/list").endpoint == Endpoint::ListTags);
 }
 
@@ -704,4 +700,137 @@ TEST_CASE("Routes names each endpoint's method and spec ID", "[routes]")
         CHECK(Routes::method(c.endpoint) == QLatin1String(c.method));
         CHECK(Routes::specId(c.endpoint) == QLatin1String(c.id));
     }
+}
+
+TEST_CASE("Routes: the Allow list of each path shape comes from the one table", "[routes]")
+{
+    const Routes routes;
+    const auto allow = [&](QStringView path) { return routes.match(u"OPTIONS", path).allowHeader(); };
+    CHECK(allow(u"/v2/") == QStringLiteral("GET, HEAD"));
+    CHECK(allow(u"/v2/_catalog") == QStringLiteral("GET, HEAD"));
+    CHECK(allow(QStringLiteral("/v2/a/blobs/") + kDigestText) == QStringLiteral("GET, HEAD, DELETE"));
+    CHECK(allow(u"/v2/a/manifests/v1") == QStringLiteral("GET, HEAD, PUT, DELETE"));
+    CHECK(allow(u"/v2/a/blobs/uploads/") == QStringLiteral("POST"));
+    CHECK(allow(u"/v2/a/blobs/uploads") == QStringLiteral("POST"));
+    CHECK(allow(u"/v2/a/blobs/uploads/u1") == QStringLiteral("GET, HEAD, PATCH, PUT, DELETE"));
+    CHECK(allow(u"/v2/a/tags/list") == QStringLiteral("GET, HEAD"));
+    CHECK(allow(QStringLiteral("/v2/a/referrers/") + kDigestText) == QStringLiteral("GET, HEAD"));
+    // Every endpoint's own method is allowed on the path its builder writes.
+    const QString name = QStringLiteral("a/b");
+    for (int e = 0; e <= static_cast<int>(Endpoint::ListReferrers); ++e) {
+        const auto endpoint = static_cast<Endpoint>(e);
+        const QString reference = endpoint == Endpoint::GetManifest || endpoint == Endpoint::PutManifest ||
+                                          endpoint == Endpoint::DeleteManifest
+                                      ? QStringLiteral("v1")
+                                  : endpoint == Endpoint::PatchUpload || endpoint == Endpoint::CompleteUpload ||
+                                          endpoint == Endpoint::GetUpload || endpoint == Endpoint::CancelUpload
+                                      ? QStringLiteral("u1")
+                                      : kDigestText;
+        const QString target = routes.path(endpoint, name, reference);
+        INFO(Routes::specId(endpoint).toStdString() << " " << target.toStdString());
+        REQUIRE_FALSE(target.isEmpty());
+        const RouteMatch m =
+            routes.match(Routes::method(endpoint), target,
+                         endpoint == Endpoint::CompleteUpload ? QStringLiteral("digest=") + kDigestText : QString());
+        CHECK(m.allowedMethods.contains(Routes::method(endpoint)));
+    }
+}
+
+TEST_CASE("Routes builders refuse invalid names and references with an empty string", "[routes]")
+{
+    const Routes r;
+    const Routes prefixed(u"/p");
+    // Finding: "a/../b" and "" used to give "/v2/a/../b/manifests/v1" and "/v2//manifests/v1".
+    CHECK(r.path(Endpoint::GetManifest, u"a/../b", u"v1").isEmpty());
+    CHECK(r.path(Endpoint::GetManifest, u"", u"v1").isEmpty());
+    CHECK(prefixed.path(Endpoint::GetManifest, u"", u"v1").isEmpty());
+    CHECK(r.path(Endpoint::ListTags, u"/a").isEmpty());
+    CHECK(r.path(Endpoint::ListTags, u"a/").isEmpty());
+    CHECK(r.path(Endpoint::StartUpload, u"A").isEmpty());
+    CHECK(Routes::encodeName(u"a//b").isEmpty());
+    CHECK(Routes::encodeName(u"").isEmpty());
+    // References: a manifest needs a tag or a digest, blobs and referrers a digest, uploads an upload id.
+    CHECK(r.path(Endpoint::GetManifest, u"a", u"").isEmpty());
+    CHECK(r.path(Endpoint::GetManifest, u"a", u"-v1").isEmpty());
+    CHECK(r.path(Endpoint::GetManifest, u"a", u"sha256:abc").isEmpty());
+    CHECK(r.path(Endpoint::GetBlob, u"a", u"latest").isEmpty());
+    CHECK(r.path(Endpoint::DeleteBlob, u"a", u"").isEmpty());
+    CHECK(r.path(Endpoint::PatchUpload, u"a", u"").isEmpty());
+    CHECK(r.path(Endpoint::PatchUpload, u"a", u"../x").isEmpty());
+    CHECK(r.referrers(u"a", Digest()).isEmpty());
+    CHECK(r.tagsList(u"a/../b", 10).isEmpty());
+    CHECK(r.monolithicUpload(u"a", Digest()).isEmpty());
+    CHECK(r.completeUpload(u"a", u"u1", Digest()).isEmpty());
+    CHECK(r.mount(u"a", kDigest, u"B/c").isEmpty());
+    CHECK(r.mount(u"a", Digest(), u"b").isEmpty());
+    // Endpoints without a name or reference ignore them.
+    CHECK(r.path(Endpoint::Base, u"../x", u"../y") == QStringLiteral("/v2/"));
+    CHECK(r.path(Endpoint::Catalog, u"../x") == QStringLiteral("/v2/_catalog"));
+    CHECK(r.path(Endpoint::StartUpload, u"a", u"../y") == QStringLiteral("/v2/a/blobs/uploads/"));
+    CHECK(r.path(Endpoint::ListTags, u"a", u"../y") == QStringLiteral("/v2/a/tags/list"));
+}
+
+TEST_CASE("Routes: an invalid mount or from opens an upload session instead of a 400", "[routes]")
+{
+    // distribution-spec "Mounting a blob from another repository": a registry that cannot mount SHOULD
+    // answer 202 with an upload session.
+    const Routes routes;
+    const RouteMatch badDigest = routes.match(u"POST", u"/v2/a/blobs/uploads/", u"mount=sha256:bad&from=b");
+    REQUIRE(badDigest.matched());
+    CHECK(badDigest.endpoint == Endpoint::StartUpload);
+    CHECK(badDigest.from.isEmpty());
+    CHECK_FALSE(badDigest.digest.isValid());
+
+    const RouteMatch badFrom = routes.match(u"POST", u"/v2/a/blobs/uploads/",
+                                            QStringLiteral("mount=") + kDigestText + QStringLiteral("&from=B/c"));
+    REQUIRE(badFrom.matched());
+    CHECK(badFrom.endpoint == Endpoint::StartUpload);
+    CHECK(badFrom.from.isEmpty());
+    CHECK_FALSE(badFrom.digest.isValid());
+
+    // With a valid ?digest= beside it, the POST is a monolithic upload (end-4b).
+    const RouteMatch monolithic =
+        routes.match(u"POST", u"/v2/a/blobs/uploads/", QStringLiteral("mount=x&from=b&digest=") + kOtherText);
+    REQUIRE(monolithic.matched());
+    CHECK(monolithic.endpoint == Endpoint::MonolithicUpload);
+    CHECK(monolithic.digest == kOther);
+    CHECK(monolithic.from.isEmpty());
+
+    // ... and a bad ?digest= is still the 400 it is without "mount".
+    const RouteMatch badBoth = routes.match(u"POST", u"/v2/a/blobs/uploads/", u"mount=x&digest=sha256:bad");
+    CHECK(badBoth.outcome == Outcome::DigestInvalid);
+    CHECK(badBoth.endpoint == Endpoint::MonolithicUpload);
+
+    // A valid mount is still a mount.
+    const RouteMatch good = routes.match(u"POST", u"/v2/a/blobs/uploads/",
+                                         QStringLiteral("mount=") + kDigestText + QStringLiteral("&from=b/c"));
+    REQUIRE(good.matched());
+    CHECK(good.endpoint == Endpoint::MountBlob);
+    CHECK(good.from == QStringLiteral("b/c"));
+}
+
+TEST_CASE("Routes::matchTarget accepts the absolute-form (RFC 9112 section 3.2.2)", "[routes]")
+{
+    const Routes routes;
+    const RouteMatch m = routes.matchTarget(u"GET", u"http://127.0.0.1:5000/v2/team/app/manifests/v1");
+    REQUIRE(m.matched());
+    CHECK(m.endpoint == Endpoint::GetManifest);
+    CHECK(m.name == QStringLiteral("team/app"));
+    CHECK(m.tag == QStringLiteral("v1"));
+
+    const RouteMatch q = routes.matchTarget(u"GET", u"HTTPS://user@[::1]:443/v2/a/tags/list?n=5&last=x");
+    REQUIRE(q.matched());
+    CHECK(q.endpoint == Endpoint::ListTags);
+    CHECK(q.n == 5);
+    CHECK(q.last == QStringLiteral("x"));
+
+    CHECK(routes.matchTarget(u"GET", u"http://host/v2/").matched());
+    CHECK(routes.matchTarget(u"GET", u"http://host").outcome == Outcome::NotFound);
+    CHECK(routes.matchTarget(u"GET", u"http://host?x").outcome == Outcome::NotFound);
+    // Only http and https are HTTP request targets; anything else is a path that is no route.
+    CHECK(routes.matchTarget(u"GET", u"ftp://host/v2/").outcome == Outcome::NotFound);
+    // A base path applies after the authority is dropped.
+    const Routes prefixed(u"/p");
+    CHECK(prefixed.matchTarget(u"GET", u"http://host/p/v2/a/tags/list").matched());
+    CHECK(prefixed.matchTarget(u"GET", u"http://host/v2/a/tags/list").outcome == Outcome::NotFound);
 }

@@ -292,3 +292,24 @@ TEST_CASE("WWW-Authenticate: malformed headers and wrong schemes fail with a rea
     REQUIRE_FALSE(wrongScheme.hasValue());
     CHECK(wrongScheme.error().reason.contains(QStringLiteral("not Basic")));
 }
+
+TEST_CASE("WWW-Authenticate errors keep untrusted text out of the format string", "[wwwauthenticate]")
+{
+    // '%' is a token character, so a scheme may hold "%2F"; with too many parameters a chained .arg() used
+    // to put the parameter limit into the scheme's "%2".
+    QByteArray header = "Bear%2Fer%1 ";
+    for (int i = 0; i < 200; ++i) {
+        header += (i ? ", p" : "p") + QByteArray::number(i) + "=x";
+    }
+    const auto challenges = Minato::Oci::parseWwwAuthenticate(header);
+    REQUIRE_FALSE(challenges.hasValue());
+    const QString reason = challenges.error().reason;
+    INFO(reason.toStdString());
+    CHECK(reason.contains(QStringLiteral("the \"Bear%2Fer%1\" challenge has more than")));
+
+    // A missing parameter name after the scheme: scheme, position and character all in one .arg().
+    const auto noName = Minato::Oci::parseWwwAuthenticate("Bearer%2%3 =y");
+    REQUIRE_FALSE(noName.hasValue());
+    INFO(noName.error().reason.toStdString());
+    CHECK(noName.error().reason.contains(QStringLiteral("\"Bearer%2%3\"")));
+}
