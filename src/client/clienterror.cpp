@@ -1,0 +1,237 @@
+#include "clienterror.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QTimeZone>
+
+#include <algorithm>
+
+namespace Minato::Client {
+
+using Oci::ErrorBody;
+using Oci::ErrorCode;
+
+namespace {
+
+QString kindNameOf(ClientError::Kind kind)
+{
+    switch (kind) {
+    case ClientError::Kind::Transport:
+        return QStringLiteral("Transport");
+    case ClientError::Kind::Tls:
+        return QStringLiteral("Tls");
+    case ClientError::Kind::Timeout:
+        return QStringLiteral("Timeout");
+    case ClientError::Kind::Http:
+        return QStringLiteral("Http");
+    case ClientError::Kind::Registry:
+        return QStringLiteral("Registry");
+    case ClientError::Kind::AuthRequired:
+        return QStringLiteral("AuthRequired");
+    case ClientError::Kind::Auth:
+        return QStringLiteral("Auth");
+    case ClientError::Kind::NotFound:
+        return QStringLiteral("NotFound");
+    case ClientError::Kind::NotFoundOrPrivate:
+        return QStringLiteral("NotFoundOrPrivate");
+    case ClientError::Kind::RateLimited:
+        return QStringLiteral("RateLimited");
+    case ClientError::Kind::Cancelled:
+        return QStringLiteral("Cancelled");
+    case ClientError::Kind::InvalidResponse:
+        return QStringLiteral("InvalidResponse");
+    case ClientError::Kind::InvalidRequest:
+        return QStringLiteral("InvalidRequest");
+    }
+    return QStringLiteral("Unknown");
+}
+
+} // namespace
+
+ClientError ClientError::transport(QString detail)
+{
+    return {Kind::Transport, std::move(detail)};
+}
+
+ClientError ClientError::tls(QString detail)
+{
+    return {Kind::Tls, std::move(detail)};
+}
+
+ClientError ClientError::timeout(QString detail)
+{
+    return {Kind::Timeout, std::move(detail)};
+}
+
+ClientError ClientError::cancelled()
+{
+    return {Kind::Cancelled, QStringLiteral("cancelled by the caller")};
+}
+
+ClientError ClientError::authRequired(QString detail)
+{
+    return {Kind::AuthRequired, std::move(detail)};
+}
+
+ClientError ClientError::authFailed(QString detail)
+{
+    return {Kind::Auth, std::move(detail)};
+}
+
+ClientError ClientError::notFoundOrPrivate(bool signedIn, QString detail)
+{
+    ClientError e(Kind::NotFoundOrPrivate, std::move(detail));
+    e.m_signedIn = signedIn;
+    return e;
+}
+
+ClientError ClientError::invalid(Invalid what, QString detail)
+{
+    ClientError e(Kind::InvalidResponse, std::move(detail));
+    e.m_invalid = what;
+    return e;
+}
+
+ClientError ClientError::invalidRequest(QString detail)
+{
+    return {Kind::InvalidRequest, std::move(detail)};
+}
+
+ClientError ClientError::fromHttp(int status, const QByteArray &body, const QByteArray &retryAfter, QString detail)
+{
+    const auto parsed = ErrorBody::parse(body, status);
+    QList<Oci::RegistryError> errors;
+    if (parsed) {
+        errors = parsed->errors;
+        detail += QStringLiteral(" — ") + parsed->summary();
+    }
+    Kind kind = Kind::Http;
+    if (status == 429) {
+        kind = Kind::RateLimited;
+    } else if (status == 404) {
+        kind = Kind::NotFound;
+    } else if (status == 401) {
+        kind = Kind::AuthRequired;
+    } else if (!errors.isEmpty()) {
+        kind = Kind::Registry;
+    }
+    ClientError e(kind, std::move(detail));
+    e.m_status = status;
+    e.m_registryErrors = std::move(errors);
+    if (kind == Kind::RateLimited) {
+        e.m_retryAfter = parseRetryAfter(retryAfter);
+    }
+    return e;
+}
+
+bool ClientError::hasRegistryCode(ErrorCode code) const
+{
+    for (const auto &e : m_registryErrors) {
+        if (e.errorCode() == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::optional<int> ClientError::parseRetryAfter(const QByteArray &value)
+{
+    const QByteArray v = value.trimmed();
+    if (v.isEmpty()) {
+        return std::nullopt;
+    }
+    bool ok = false;
+    const qlonglong seconds = v.toLongLong(&ok);
+    if (ok) {
+        if (seconds < 0) {
+            return std::nullopt;
+        }
+        return static_cast<int>(std::min<qlonglong>(seconds, 7 * 24 * 3600));
+    }
+    // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+    const QDateTime when =
+        QLocale::c().toDateTime(QString::fromLatin1(v), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    if (!when.isValid()) {
+        return std::nullopt;
+    }
+    QDateTime utc = when;
+    utc.setTimeSpec(Qt::UTC);
+    const qint64 delta = QDateTime::currentDateTimeUtc().secsTo(utc);
+    return static_cast<int>(std::clamp<qint64>(delta, 0, 7 * 24 * 3600));
+}
+
+QString ClientError::kindName() const
+{
+    return kindNameOf(m_kind);
+}
+
+QString ClientError::message() const
+{
+    switch (m_kind) {
+    case Kind::Transport:
+        return tr("Could not reach the registry. Check the address, your network connection and any proxy "
+                  "settings, then try again.");
+    case Kind::Tls:
+        return tr("The secure connection to the registry failed: its certificate is not trusted. Add the "
+                  "registry's CA certificate to the connection, or allow insecure TLS if you trust this "
+                  "network.");
+    case Kind::Timeout:
+        return tr("The registry did not answer in time. Try again later, or raise the timeout in the "
+                  "connection settings.");
+    case Kind::Http:
+        return tr("The registry answered with an unexpected error (HTTP %1). Try again later; if it persists, "
+                  "the details below may help the registry's administrator.")
+            .arg(m_status);
+    case Kind::Registry:
+        if (hasRegistryCode(ErrorCode::Denied)) {
+            return tr("The registry refused this action: your account lacks the permission for it. Ask the "
+                      "registry's administrator for access.");
+        }
+        if (hasRegistryCode(ErrorCode::Unsupported)) {
+            return tr("The registry does not support this action (it may be disabled in its configuration).");
+        }
+        return tr("The registry reported an error: %1")
+            .arg(m_registryErrors.isEmpty() ? QString::number(m_status) : m_registryErrors.first().toString());
+    case Kind::AuthRequired:
+        return tr("This registry requires you to sign in. Add a user name and password or token to the "
+                  "connection.");
+    case Kind::Auth:
+        return tr("The registry did not accept your user name and password (or token). Check them in the "
+                  "connection settings; a token may have expired or lack the needed scope.");
+    case Kind::NotFound:
+        return tr("Not found: the repository, tag or digest does not exist on this registry. Check the "
+                  "spelling.");
+    case Kind::NotFoundOrPrivate:
+        if (m_signedIn) {
+            return tr("Not found, or your account has no access to it. Check the name, or ask the owner "
+                      "for access.");
+        }
+        return tr("Not found, or private — sign in to see private repositories.");
+    case Kind::RateLimited:
+        if (m_retryAfter) {
+            return tr("The registry is limiting requests. Try again in %n second(s).", nullptr, *m_retryAfter);
+        }
+        return tr("The registry is limiting requests. Wait a while before trying again; signing in often "
+                  "raises the limit.");
+    case Kind::Cancelled:
+        return tr("Cancelled.");
+    case Kind::InvalidResponse:
+        switch (m_invalid) {
+        case Invalid::DigestMismatch:
+            return tr("The content received does not match its digest: it was altered or corrupted on the way. "
+                      "Try again; if it persists, the registry or a proxy is damaging data.");
+        case Invalid::TooLarge:
+            return tr("The registry sent more data than expected for this item, so it was not loaded.");
+        case Invalid::BadContent:
+        case Invalid::None:
+            break;
+        }
+        return tr("The registry's answer could not be understood. The address may point at a web page or "
+                  "proxy rather than a registry API.");
+    case Kind::InvalidRequest:
+        return tr("The name, tag or digest is not valid. Check what was entered.");
+    }
+    return {};
+}
+
+} // namespace Minato::Client

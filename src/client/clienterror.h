@@ -1,0 +1,98 @@
+#pragma once
+
+// ClientError: why a registry operation failed, typed for code and worded for people.
+//
+//   if (!result) {
+//       statusBar->showMessage(result.error().message());          // a sentence a person can act on
+//       qCWarning(lcClient) << result.error().technicalDetail();   // method, redacted URL, status, codes
+//       if (result.error().kind() == ClientError::Kind::RateLimited) retryIn(*result.error().retryAfterSeconds());
+//   }
+//
+// message() is translated at call time (QCoreApplication::translate, context "Minato::Client::ClientError"),
+// so a language switch applies to errors already stored. technicalDetail() is English, for logs and the
+// "Details" fold of an error dialog; it never contains credentials, tokens or query strings of redirect
+// targets (presigned URLs carry signatures there).
+
+#include "oci/errorcode.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace Minato::Client {
+
+class ClientError
+{
+    Q_DECLARE_TR_FUNCTIONS(Minato::Client::ClientError)
+
+public:
+    enum class Kind {
+        Transport,         // no HTTP answer: refused, DNS, reset, proxy
+        Tls,               // certificate or handshake failure
+        Timeout,           // the transfer timeout fired (Qt reports it as OperationCanceledError)
+        Http,              // an HTTP status with no more specific meaning (500, 502, 418 …)
+        Registry,          // the registry's error body names codes (DENIED, UNSUPPORTED, …)
+        AuthRequired,      // the registry wants credentials and none are configured
+        Auth,              // the credentials were refused (wrong user name or password/token)
+        NotFound,          // 404: repository, manifest or blob does not exist
+        NotFoundOrPrivate, // token granted without access: missing, or private (Docker Hub answers this way)
+        RateLimited,       // 429, with Retry-After when the registry sent one
+        Cancelled,         // cancel() was called: not a failure to show
+        InvalidResponse,   // bad JSON, digest mismatch, too large, unexpected shape
+        InvalidRequest,    // the caller's input cannot form a request (malformed repository name, digest)
+    };
+
+    // What exactly was wrong with an InvalidResponse.
+    enum class Invalid { None, BadContent, DigestMismatch, TooLarge };
+
+    ClientError() = default;
+
+    static ClientError transport(QString detail);
+    static ClientError tls(QString detail);
+    static ClientError timeout(QString detail);
+    static ClientError cancelled();
+    // From an HTTP answer that is not a success: picks NotFound, RateLimited, Registry or Http by status and
+    // error body (ErrorBody::parse). retryAfter is the raw Retry-After header (seconds or an HTTP date).
+    static ClientError fromHttp(int status, const QByteArray &body, const QByteArray &retryAfter, QString detail);
+    static ClientError authRequired(QString detail);
+    static ClientError authFailed(QString detail);
+    // signedIn: the token was obtained with credentials (the sentence then does not suggest signing in).
+    static ClientError notFoundOrPrivate(bool signedIn, QString detail);
+    static ClientError invalid(Invalid what, QString detail);
+    static ClientError invalidRequest(QString detail);
+
+    Kind kind() const { return m_kind; }
+    Invalid invalidReason() const { return m_invalid; }
+    int httpStatus() const { return m_status; } // 0 when there was no HTTP answer
+    const QList<Oci::RegistryError> &registryErrors() const { return m_registryErrors; }
+    bool hasRegistryCode(Oci::ErrorCode code) const;
+    std::optional<int> retryAfterSeconds() const { return m_retryAfter; }
+
+    // A translated sentence for the person at the keyboard: what happened and what to do.
+    QString message() const;
+    // English, for logs: "GET http://host/v2/x/tags/list → 404 NAME_UNKNOWN: repository name not known…".
+    QString technicalDetail() const { return m_detail; }
+    // kindName(): "Timeout", "RateLimited", … for logs and tests.
+    QString kindName() const;
+
+    // Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); nullopt when absent or malformed.
+    static std::optional<int> parseRetryAfter(const QByteArray &value);
+
+private:
+    ClientError(Kind kind, QString detail)
+        : m_kind(kind)
+        , m_detail(std::move(detail))
+    {}
+
+    Kind m_kind = Kind::Transport;
+    Invalid m_invalid = Invalid::None;
+    int m_status = 0;
+    bool m_signedIn = false;
+    std::optional<int> m_retryAfter;
+    QList<Oci::RegistryError> m_registryErrors;
+    QString m_detail;
+};
+
+} // namespace Minato::Client

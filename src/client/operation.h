@@ -1,0 +1,189 @@
+#pragma once
+
+// Operation: the base of every registry operation (PingQuery, TagsQuery, ManifestQuery, …). One object per
+// operation: create it, connect its finished() signal, start() it; it emits finished exactly once —
+// with a value, an error, or ClientError::Kind::Cancelled after cancel().
+//
+//   auto *q = new TagsQuery(client, u"team/app"_s);
+//   connect(q, &TagsQuery::pageReady, this, &TagModel::appendTags);
+//   connect(q, &TagsQuery::finished, this, [q](const TagsResult &r) { …; q->deleteLater(); });
+//   q->start();
+//   …
+//   q->cancel();   // finished(Cancelled) at once; deleting the operation aborts it silently
+//
+// The base runs the HTTP exchange for subclasses (send() → handleResponse()) and owns the one
+// QNetworkReply in flight; the destructor aborts it. On every request:
+// - the profile's transfer timeout, User-Agent Minato/<version>, and manual redirects (at most 5):
+//   Authorization (and cookies) are dropped whenever scheme, host or port change (PLATFORM.md: Qt would
+//   re-send them to a CDN); redirect targets' query strings are redacted in logs;
+// - Accept-Encoding: identity where digests are computed (rawContent), HTTP/2 off for blobs (blobTransfer);
+// - the auth flow (authsession.h): on 401 the Basic or Bearer challenge is answered once — at most one
+//   re-authentication per request, never a loop. A second 401 ends as Auth (Basic: wrong credentials) or
+//   NotFoundOrPrivate (Bearer: the token server granted a token without this access, which is how Docker
+//   Hub answers for missing and private repositories alike); a token endpoint refusing the credentials
+//   ends as Auth.
+// - A timeout (Qt reports it as OperationCanceledError, exactly like abort()) ends as Timeout; only an
+//   abort this object made itself ends as Cancelled.
+
+#include "clienterror.h"
+#include "credentialsource.h"
+
+#include <QByteArray>
+#include <QFutureWatcher>
+#include <QList>
+#include <QNetworkReply>
+#include <QObject>
+#include <QPair>
+#include <QPointer>
+#include <QStringList>
+#include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <functional>
+#include <optional>
+
+namespace Minato::Client {
+
+class RegistryClient;
+
+struct HttpRequest
+{
+    QByteArray method = QByteArrayLiteral("GET"); // GET, HEAD, DELETE
+    QUrl url;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QStringList scopes;                        // token scopes the request needs ("repository:team/app:pull")
+    bool authenticate = true;                  // answer 401 challenges; false: a 401 is handed to handleResponse()
+    bool rawContent = false;                   // Accept-Encoding: identity (bytes are hashed; PLATFORM.md)
+    bool blobTransfer = false;                 // HTTP/2 disabled (PLATFORM.md: h2's window buffers hundreds of MB)
+    qint64 maxBodyBytes = qint64(1024) * 1024; // more ends the operation with InvalidResponse(TooLarge)
+};
+
+struct HttpResponse
+{
+    QByteArray method;
+    int status = 0;
+    QUrl url;              // the URL that answered, after redirects
+    bool redacted = false; // came from a redirect or a token endpoint: its query is never logged
+    QList<QNetworkReply::RawHeaderPair> headers;
+    QByteArray body;
+
+    // First value of a header (case-insensitive); empty when absent.
+    QByteArray header(QByteArrayView name) const;
+    QList<QByteArray> headerValues(QByteArrayView name) const;
+    // "GET http://host/v2/… → 404", query redacted when the URL came from a redirect.
+    QString describe() const;
+};
+
+class Operation : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Bodies larger than this are parsed on a worker thread (QtConcurrent), keeping the GUI responsive.
+    static constexpr qsizetype OffThreadParseBytes = qsizetype(256) * 1024;
+    static constexpr int MaxRedirects = 5;
+
+    ~Operation() override;
+    Q_DISABLE_COPY_MOVE(Operation)
+
+    // Starts once; later calls do nothing. The result always arrives through finished(), possibly before
+    // start() returns (an invalid argument, no client).
+    void start();
+    // Ends the operation with Cancelled (if it has not finished yet) and aborts what is in flight.
+    void cancel();
+    bool isStarted() const { return m_started; }
+    bool isFinished() const { return m_finished; }
+    RegistryClient *client() const;
+
+signals:
+    // Bytes received of the current response; total is -1 when unknown.
+    void progress(qint64 received, qint64 total);
+
+protected:
+    Operation(RegistryClient *client, QObject *parent);
+
+    // Called once by start(). Send the first request or fail().
+    virtual void run() = 0;
+    // A complete HTTP answer to the request sent last (any status except redirects and handled 401s).
+    virtual void handleResponse(const HttpResponse &response) = 0;
+    // The request sent last failed without a usable answer. Default: fail(error).
+    virtual void handleFailure(const ClientError &error) { fail(error); }
+    // Emit finished() with this error; called once, by fail().
+    virtual void emitFailure(const ClientError &error) = 0;
+
+    void send(HttpRequest request);
+    // Ends the operation with an error (ignored once finished).
+    void fail(const ClientError &error);
+    // True exactly once: the subclass then emits finished() with its value.
+    bool beginFinish();
+    // The error an unsuccessful response means (NotFound, RateLimited, Registry, Http).
+    static ClientError errorFromResponse(const HttpResponse &response);
+
+    // Runs work() here when size is small, on the thread pool otherwise; then(result) runs on this thread
+    // unless the operation finished meanwhile. work must capture by value.
+    template<typename R, typename Work, typename Then>
+    void parseMaybeOffThread(qsizetype size, Work work, Then then)
+    {
+        if (size <= OffThreadParseBytes) {
+            then(work());
+            return;
+        }
+        auto *watcher = new QFutureWatcher<std::optional<R>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, then]() mutable {
+            std::optional<R> result = watcher->result();
+            watcher->deleteLater();
+            if (!m_finished && result) {
+                then(std::move(*result));
+            }
+        });
+        watcher->setFuture(QtConcurrent::run([work]() mutable { return std::optional<R>(work()); }));
+    }
+
+private:
+    struct Exchange
+    {
+        QByteArray method;
+        QUrl url;
+        QList<QPair<QByteArray, QByteArray>> headers;
+        QByteArray authorization; // sent only while url stays on authOrigin
+        QUrl authOrigin;
+        bool rawContent = false;
+        bool blobTransfer = false;
+        qint64 maxBodyBytes = 0;
+        int redirects = 0;
+        bool redirected = false;
+    };
+    enum class Phase { Idle, Main, Credentials, Token };
+
+    void issue();
+    void onReadyRead();
+    void onFinished();
+    void followRedirect(const HttpResponse &response);
+    void onChallenge(const HttpResponse &response);
+    void onAuthExhausted(const HttpResponse &response);
+    void fetchToken(const std::optional<Credentials> &credentials);
+    void onTokenResponse(const HttpResponse &response);
+    void resendMain(const QByteArray &authorization);
+    void abortReply();
+
+    QPointer<RegistryClient> m_client;
+    bool m_started = false;
+    bool m_finished = false;
+    Phase m_phase = Phase::Idle;
+
+    HttpRequest m_request; // the logical request of the subclass
+    Exchange m_main;       // its current HTTP exchange (URL after redirects, authorization)
+    Exchange m_token;      // a token endpoint exchange while the Bearer flow runs
+    int m_reauths = 0;
+    enum class SentAuth { None, Basic, Bearer } m_sentAuth = SentAuth::None;
+    bool m_tokenAnonymous = true;
+    QString m_realm;
+    QString m_service;
+    QStringList m_tokenScopes;
+
+    QPointer<QNetworkReply> m_reply;
+    QByteArray m_body;
+    QStringList m_sslErrors;
+};
+
+} // namespace Minato::Client
