@@ -33,13 +33,13 @@ test: deps build
 	bash scripts/run-tests.sh $(BUILD_DIR) $(CTEST_ARGS)
 
 serve: build
-	$(BUILD_DIR)/bin/minato-registry serve --addr 127.0.0.1:5000 --root ./registry-data
+	$(BUILD_DIR)/bin/minato-registry serve --listen 127.0.0.1:5000 --root ./registry-data
 
 # ASan + UBSan build of the module suites that do not need a GUI.
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMINATO_SANITIZE=ON -DMINATO_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD_DIR) --target test_oci_digest test_oci_reference test_oci_protocol test_oci_content \
-		test_client test_registry
+		test_client test_client_core test_client_credentials test_registry test_registry_http test_registry_store
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		bash scripts/run-tests.sh $(ASAN_BUILD_DIR) -L "oci|client|registry"
 

@@ -1,10 +1,90 @@
-// minato-registry: the embedded OCI registry, headless. The server itself lands with the embedded
-// registry issue; until then `serve` says so plainly and exits non-zero instead of pretending to run.
+// minato-registry: the embedded OCI registry, headless — the same library the app runs in-process.
+//
+//   minato-registry [serve] [--listen 127.0.0.1:5000] [--root DIR] [--no-fsync] [--read-only]
+//                   [--tls-cert FILE --tls-key FILE] [--workers N] [--log-level error|warn|info]
+//
+// SIGINT/SIGTERM stop it gracefully: no new connections, requests in flight finish, then it exits 0.
+#include "registry.h"
 #include "registryinfo.h"
+#include "requestlog.h"
+#include "server.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QMutex>
+#include <QSocketNotifier>
 #include <QTextStream>
+
+#include <csignal>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("minato-registry", text);
+}
+
+// Self-pipe: the signal handler only writes a byte; the event loop reads it and stops the server.
+int g_signalFds[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalFds[0], &byte, 1);
+}
+
+// Many parallel pushes and pulls each hold files and sockets: lift the soft descriptor limit to the hard one.
+void raiseFileLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+// "127.0.0.1:5000", "[::1]:5000", "localhost:5000", ":5000" (all interfaces), "5000".
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QString *error)
+{
+    QString host;
+    QString portText = text;
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (text.startsWith(u'[')) {
+        const qsizetype close = text.indexOf(u']');
+        if (close < 0 || close + 1 >= text.size() || text.at(close + 1) != u':') {
+            *error = tr("write an IPv6 address as [::1]:5000");
+            return false;
+        }
+        host = text.mid(1, close - 1);
+        portText = text.mid(close + 2);
+    } else if (colon >= 0) {
+        host = text.left(colon);
+        portText = text.mid(colon + 1);
+    }
+    bool ok = false;
+    const uint value = portText.toUInt(&ok);
+    if (!ok || value > 65535) {
+        *error = tr("the port must be a number from 0 to 65535");
+        return false;
+    }
+    *port = static_cast<quint16>(value);
+    if (host.isEmpty()) {
+        *address = QHostAddress(QHostAddress::Any);
+    } else if (host == u"localhost") {
+        *address = QHostAddress(QHostAddress::LocalHost);
+    } else if (!address->setAddress(host)) {
+        *error = tr("\"%1\" is not an IP address (use 127.0.0.1, [::1], 0.0.0.0 or localhost)").arg(host);
+        return false;
+    }
+    return true;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -13,36 +93,124 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(MINATO_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QCoreApplication::translate("main", "Minato's OCI registry (distribution-spec %1), headless.")
-            .arg(Minato::Registry::distributionSpecVersion()));
+    parser.setApplicationDescription(tr("Minato's OCI registry (distribution-spec %1), headless.")
+                                         .arg(Minato::Registry::distributionSpecVersion()));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QCoreApplication::translate("main", "serve"));
-    const QCommandLineOption addr(QStringLiteral("addr"),
-                                  QCoreApplication::translate("main", "Address to listen on (default 127.0.0.1:5000)."),
-                                  QStringLiteral("host:port"), QStringLiteral("127.0.0.1:5000"));
-    const QCommandLineOption root(QStringLiteral("root"),
-                                  QCoreApplication::translate("main", "Data directory (default ./registry-data)."),
+    parser.addPositionalArgument(QStringLiteral("command"), tr("serve (the default)"));
+    const QCommandLineOption listen(QStringList{QStringLiteral("listen"), QStringLiteral("addr")},
+                                    tr("Address and port to listen on (default 127.0.0.1:5000)."),
+                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:5000"));
+    const QCommandLineOption root(QStringLiteral("root"), tr("Data directory (default ./registry-data)."),
                                   QStringLiteral("dir"), QStringLiteral("registry-data"));
-    parser.addOption(addr);
-    parser.addOption(root);
+    const QCommandLineOption noFsync(QStringLiteral("no-fsync"),
+                                     tr("Do not fsync before renames: faster, for throwaway CI registries."));
+    const QCommandLineOption readOnly(QStringLiteral("read-only"), tr("Refuse pushes and deletes."));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), tr("PEM certificate (chain) to serve HTTPS."),
+                                     QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), tr("PEM private key for --tls-cert."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption workers(QStringLiteral("workers"), tr("Worker threads (default: one per core)."),
+                                     QStringLiteral("n"), QStringLiteral("0"));
+    const QCommandLineOption logLevel(QStringLiteral("log-level"),
+                                      tr("error, warn or info (info logs one line per request; default)."),
+                                      QStringLiteral("level"), QStringLiteral("info"));
+    for (const auto *option : {&listen, &root, &noFsync, &readOnly, &tlsCert, &tlsKey, &workers, &logLevel}) {
+        parser.addOption(*option);
+    }
     parser.process(app);
 
     QTextStream err(stderr);
     const QStringList args = parser.positionalArguments();
-    if (args.isEmpty()) {
-        parser.showHelp(2);
+    const QString command = args.isEmpty() ? QStringLiteral("serve") : args.first();
+    if (command != u"serve") {
+        err << tr("minato-registry: unknown command \"%1\"; try --help.").arg(command) << Qt::endl;
+        return 2;
     }
-    if (args.first() == u"serve") {
-        err << QCoreApplication::translate("main",
-                                           "minato-registry: the server is not built yet (see the embedded registry "
-                                           "issue); nothing is listening on %1.")
-                   .arg(parser.value(addr))
+    const QString level = parser.value(logLevel);
+    if (level != u"error" && level != u"warn" && level != u"info") {
+        err << tr("minato-registry: --log-level must be error, warn or info.") << Qt::endl;
+        return 2;
+    }
+
+    Minato::Registry::ServerOptions serverOptions;
+    QString listenError;
+    if (!parseListen(parser.value(listen), &serverOptions.address, &serverOptions.port, &listenError)) {
+        err << tr("minato-registry: --listen %1: %2.").arg(parser.value(listen), listenError) << Qt::endl;
+        return 2;
+    }
+    serverOptions.workerCount = parser.value(workers).toInt();
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
+        err << tr("minato-registry: --tls-cert and --tls-key go together.") << Qt::endl;
+        return 2;
+    }
+    serverOptions.tls.certificatePath = parser.value(tlsCert);
+    serverOptions.tls.privateKeyPath = parser.value(tlsKey);
+
+    raiseFileLimit();
+
+    Minato::Registry::Registry::Options registryOptions;
+    registryOptions.fsync = !parser.isSet(noFsync);
+    registryOptions.readOnly = parser.isSet(readOnly);
+    const QString rootDir = QDir(parser.value(root)).absolutePath();
+    if (!QDir().mkpath(rootDir)) {
+        err << tr("minato-registry: cannot create the data directory %1.").arg(rootDir) << Qt::endl;
+        return 1;
+    }
+    Minato::Registry::Registry registry(rootDir, registryOptions);
+    if (!registry.isOpen()) {
+        err << tr("minato-registry: %1").arg(registry.errorString()) << Qt::endl;
+        return 1;
+    }
+
+    // One line per request on stdout; several workers write at once, so serialise the lines.
+    auto outMutex = std::make_shared<QMutex>();
+    const bool logRequests = level == u"info";
+    auto handler = std::make_shared<Minato::Registry::RequestLog>(
+        registry.handler(), [outMutex, logRequests](const QString &line) {
+            if (!logRequests) {
+                return;
+            }
+            QMutexLocker lock(outMutex.get());
+            QTextStream(stdout) << QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) << u' ' << line
+                                << Qt::endl;
+        });
+
+    Minato::Registry::Server server(handler);
+    if (!server.start(serverOptions)) {
+        err << tr("minato-registry: cannot listen on %1: %2").arg(parser.value(listen), server.lastError())
             << Qt::endl;
-        return 3;
+        return 1;
     }
-    err << QCoreApplication::translate("main", "minato-registry: unknown command \"%1\"; try --help.").arg(args.first())
-        << Qt::endl;
-    return 2;
+    const QString scheme = serverOptions.tls.enabled() ? QStringLiteral("https") : QStringLiteral("http");
+    const QString host = serverOptions.address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? u'[' + serverOptions.address.toString() + u']'
+                             : serverOptions.address.toString();
+    if (level != u"error") {
+        QTextStream(stdout) << tr("minato-registry %1 serving %2://%3:%4 from %5 (%6 workers)")
+                                   .arg(QStringLiteral(MINATO_VERSION), scheme, host, QString::number(server.port()),
+                                        rootDir, QString::number(server.workerCount()))
+                            << Qt::endl;
+    }
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) == 0) {
+        auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, &app);
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, [&server, notifier, level] {
+            char byte = 0;
+            [[maybe_unused]] const auto n = ::read(g_signalFds[1], &byte, 1);
+            notifier->setEnabled(false);
+            if (level != u"error") {
+                QTextStream(stdout) << tr("minato-registry: stopping (requests in flight finish first)") << Qt::endl;
+            }
+            server.stop();
+        });
+        struct sigaction action{};
+        action.sa_handler = onSignal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        sigaction(SIGINT, &action, nullptr);
+        sigaction(SIGTERM, &action, nullptr);
+    }
+    QObject::connect(&server, &Minato::Registry::Server::stopped, &app, [] { QCoreApplication::quit(); });
+    return QCoreApplication::exec();
 }

@@ -1,0 +1,209 @@
+#include "metadatastore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace Minato::Registry {
+
+namespace {
+
+// Link files are a few hundred bytes; anything larger is not ours.
+constexpr qint64 maxLinkBytes = 64 * 1024;
+
+QByteArray readSmallFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() > maxLinkBytes) {
+        return {};
+    }
+    return file.readAll();
+}
+
+void collectRepositories(const QString &dir, const QString &prefix, QStringList &out)
+{
+    const QStringList entries = QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    if (!prefix.isEmpty() &&
+        (entries.contains(QStringLiteral("_blobs")) || entries.contains(QStringLiteral("_manifests")))) {
+        out.append(prefix);
+    }
+    for (const QString &entry : entries) {
+        if (!entry.startsWith(u'_')) {
+            collectRepositories(dir + u'/' + entry, prefix.isEmpty() ? entry : prefix + u'/' + entry, out);
+        }
+    }
+}
+
+void sortBytewise(QStringList &list)
+{
+    // QString::operator< compares UTF-16 code units: byte order for ASCII, not the locale's collation.
+    std::sort(list.begin(), list.end());
+}
+
+} // namespace
+
+QMutex &MetadataStore::lockFor(QStringView name)
+{
+    return m_locks[qHash(name) % m_locks.size()];
+}
+
+bool MetadataStore::repositoryExists(QStringView name) const
+{
+    const QString dir = m_layout.repositoryDir(name);
+    return QFileInfo(dir + QStringLiteral("/_blobs")).isDir() || QFileInfo(dir + QStringLiteral("/_manifests")).isDir();
+}
+
+QStringList MetadataStore::repositories() const
+{
+    QStringList out;
+    collectRepositories(m_layout.repositoriesDir(), QString(), out);
+    sortBytewise(out);
+    return out;
+}
+
+bool MetadataStore::linkBlob(QStringView name, const Oci::Digest &digest, QString *error)
+{
+    const QString path = m_layout.blobLinkPath(name, digest);
+    if (QFileInfo::exists(path)) {
+        return true;
+    }
+    return m_layout.writeAtomically(path, digest.toString().toLatin1(), error);
+}
+
+bool MetadataStore::isBlobLinked(QStringView name, const Oci::Digest &digest) const
+{
+    return digest.isValid() && QFileInfo::exists(m_layout.blobLinkPath(name, digest)) && m_blobs.exists(digest);
+}
+
+bool MetadataStore::unlinkBlob(QStringView name, const Oci::Digest &digest)
+{
+    const QString path = m_layout.blobLinkPath(name, digest);
+    return QFile::remove(path);
+}
+
+bool MetadataStore::putManifest(QStringView name, QByteArrayView bytes, const ManifestRecord &record, QStringView tag,
+                                QString *error)
+{
+    // Outside the repository lock: content-addressed, so concurrent writers of the same bytes agree.
+    if (!m_blobs.putBytes(bytes, record.digest, error)) {
+        return false;
+    }
+    QJsonObject link{{QStringLiteral("mediaType"), record.mediaType}};
+    if (record.subject) {
+        link.insert(QStringLiteral("subject"), record.subject->toString());
+    }
+
+    QMutexLocker locker(&lockFor(name));
+    if (record.subject &&
+        !m_layout.writeAtomically(m_layout.referrerPath(name, *record.subject, record.digest),
+                                  QJsonDocument(record.referrerDescriptor).toJson(QJsonDocument::Compact), error)) {
+        return false;
+    }
+    if (!m_layout.writeAtomically(m_layout.manifestLinkPath(name, record.digest),
+                                  QJsonDocument(link).toJson(QJsonDocument::Compact), error)) {
+        return false;
+    }
+    if (!tag.isEmpty() &&
+        !m_layout.writeAtomically(m_layout.tagPath(name, tag), record.digest.toString().toLatin1(), error)) {
+        return false;
+    }
+    return true;
+}
+
+std::optional<StoredManifest> MetadataStore::readManifestLink(QStringView name, const Oci::Digest &digest) const
+{
+    if (!digest.isValid()) {
+        return std::nullopt;
+    }
+    const QByteArray text = readSmallFile(m_layout.manifestLinkPath(name, digest));
+    if (text.isEmpty()) {
+        return std::nullopt;
+    }
+    const QJsonObject link = QJsonDocument::fromJson(text).object();
+    const qint64 size = m_blobs.size(digest);
+    if (size < 0) {
+        return std::nullopt;
+    }
+    StoredManifest m;
+    m.digest = digest;
+    m.mediaType = link.value(QStringLiteral("mediaType")).toString();
+    m.size = size;
+    if (auto subject = Oci::Digest::parse(link.value(QStringLiteral("subject")).toString())) {
+        m.subject = *subject;
+    }
+    return m;
+}
+
+std::optional<StoredManifest> MetadataStore::manifest(QStringView name, const Oci::Digest &digest) const
+{
+    return readManifestLink(name, digest);
+}
+
+std::optional<Oci::Digest> MetadataStore::resolveTag(QStringView name, QStringView tag) const
+{
+    const QByteArray text = readSmallFile(m_layout.tagPath(name, tag)).trimmed();
+    auto digest = Oci::Digest::parse(QString::fromLatin1(text));
+    if (!digest || !QFileInfo::exists(m_layout.manifestLinkPath(name, *digest))) {
+        return std::nullopt;
+    }
+    return *digest;
+}
+
+QStringList MetadataStore::tags(QStringView name) const
+{
+    QStringList out = QDir(m_layout.tagsDir(name)).entryList(QDir::Files);
+    sortBytewise(out);
+    return out;
+}
+
+bool MetadataStore::deleteTag(QStringView name, QStringView tag)
+{
+    QMutexLocker locker(&lockFor(name));
+    return QFile::remove(m_layout.tagPath(name, tag));
+}
+
+bool MetadataStore::deleteManifest(QStringView name, const Oci::Digest &digest)
+{
+    QMutexLocker locker(&lockFor(name));
+    const auto stored = readManifestLink(name, digest);
+    if (!stored) {
+        return false;
+    }
+    // Tags first, then the link, then the referrer entry: each intermediate state is a consistent one.
+    const QString wanted = digest.toString();
+    const QString tagsDir = m_layout.tagsDir(name);
+    for (const QString &tag : QDir(tagsDir).entryList(QDir::Files)) {
+        const QString path = tagsDir + u'/' + tag;
+        if (QString::fromLatin1(readSmallFile(path).trimmed()) == wanted) {
+            QFile::remove(path);
+        }
+    }
+    QFile::remove(m_layout.manifestLinkPath(name, digest));
+    if (stored->subject.isValid()) {
+        QFile::remove(m_layout.referrerPath(name, stored->subject, digest));
+    }
+    return true;
+}
+
+QList<QJsonObject> MetadataStore::referrers(QStringView name, const Oci::Digest &subject) const
+{
+    QList<QJsonObject> out;
+    const QString dir = m_layout.referrersDir(name, subject);
+    QStringList entries = QDir(dir).entryList(QDir::Files);
+    sortBytewise(entries);
+    for (const QString &entry : entries) {
+        const QJsonObject descriptor = QJsonDocument::fromJson(readSmallFile(dir + u'/' + entry)).object();
+        auto digest = Oci::Digest::parse(descriptor.value(QStringLiteral("digest")).toString());
+        // An entry is written before its manifest link and removed after it: skip the in-between states.
+        if (!digest || !QFileInfo::exists(m_layout.manifestLinkPath(name, *digest))) {
+            continue;
+        }
+        out.append(descriptor);
+    }
+    return out;
+}
+
+} // namespace Minato::Registry

@@ -1,0 +1,94 @@
+#pragma once
+
+// MetadataStore: what each repository holds — blob links, manifests (bytes in BlobStore, media type here),
+// tags, and the referrers index by subject digest. Paths and crash ordering: layout.h.
+//
+//   MetadataStore meta(layout, blobs);
+//   meta.linkBlob(u"team/app", digest);                       // after an upload or a mount
+//   meta.putManifest(u"team/app", bytes, record, u"v1");      // bytes → blobs/, link, referrer entry, tag
+//   auto m = meta.manifest(u"team/app", *meta.resolveTag(u"team/app", u"v1"));
+//   meta.deleteManifest(u"team/app", digest);                 // and every tag naming it
+//
+// Thread-safe. Mutations of one repository's manifests and tags are serialised by a striped mutex (so a
+// delete by digest cannot miss a tag written meanwhile); single-file updates rely on atomic rename.
+// Lists are sorted by code unit, i.e. ASCII byte order for these ASCII names (Go's sort.Strings, which
+// distribution-spec "Listing Tags" names).
+
+#include "blobstore.h"
+#include "layout.h"
+
+#include "oci/digest.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QString>
+#include <QStringList>
+
+#include <array>
+#include <optional>
+
+namespace Minato::Registry {
+
+// A manifest as this repository holds it.
+struct StoredManifest
+{
+    Oci::Digest digest;
+    QString mediaType; // the Content-Type it is served with
+    qint64 size = 0;
+    Oci::Digest subject; // invalid when the manifest has none
+};
+
+// What putManifest records beside the bytes.
+struct ManifestRecord
+{
+    Oci::Digest digest; // sha256 of the bytes
+    QString mediaType;
+    std::optional<Oci::Digest> subject;
+    // The referrers API descriptor of this manifest (mediaType, digest, size, artifactType, annotations);
+    // written only when subject is set.
+    QJsonObject referrerDescriptor;
+};
+
+class MetadataStore
+{
+public:
+    MetadataStore(const Layout &layout, const BlobStore &blobs)
+        : m_layout(layout)
+        , m_blobs(blobs)
+    {}
+
+    // A repository exists once a blob or a manifest has been pushed or mounted into it.
+    bool repositoryExists(QStringView name) const;
+    QStringList repositories() const;
+
+    bool linkBlob(QStringView name, const Oci::Digest &digest, QString *error = nullptr);
+    bool isBlobLinked(QStringView name, const Oci::Digest &digest) const;
+    // False when the blob was not linked here.
+    bool unlinkBlob(QStringView name, const Oci::Digest &digest);
+
+    // Stores the bytes as a blob, the referrer entry (if any), the manifest link, then the tag (if not empty).
+    bool putManifest(QStringView name, QByteArrayView bytes, const ManifestRecord &record, QStringView tag,
+                     QString *error = nullptr);
+    std::optional<StoredManifest> manifest(QStringView name, const Oci::Digest &digest) const;
+    // The digest a tag points at, when that manifest is still linked.
+    std::optional<Oci::Digest> resolveTag(QStringView name, QStringView tag) const;
+    QStringList tags(QStringView name) const;
+    // False when there was no such tag.
+    bool deleteTag(QStringView name, QStringView tag);
+    // Removes every tag naming the manifest, its link and its referrer entry. False when it was not there.
+    bool deleteManifest(QStringView name, const Oci::Digest &digest);
+
+    // Descriptors of the manifests in this repository whose subject is `subject`, sorted by digest.
+    QList<QJsonObject> referrers(QStringView name, const Oci::Digest &subject) const;
+
+private:
+    QMutex &lockFor(QStringView name);
+    std::optional<StoredManifest> readManifestLink(QStringView name, const Oci::Digest &digest) const;
+
+    const Layout &m_layout;
+    const BlobStore &m_blobs;
+    std::array<QMutex, 32> m_locks;
+};
+
+} // namespace Minato::Registry

@@ -1,0 +1,110 @@
+#pragma once
+
+// RegistryHandler: the OCI distribution-spec v1.1 API (end-1 … end-14 and distribution's _catalog) on top of
+// the stores. The HTTP layer calls handle() for every request; Routes (src/oci) decides which endpoint it is.
+//
+//   RegistryHandler handler(options, blobs, metadata, uploads);   // usually owned by Registry
+//   handler.setAuthorizer(std::make_shared<MyAuthorizer>());      // default: AllowAllAuthorizer
+//   server.setHandler(&handler);
+//
+// Every response carries `Docker-Distribution-API-Version: registry/2.0`, errors included, and every error
+// an OCI error body (ErrorBody). Statuses are errorHttpStatus()'s except where the spec names another one
+// (413 for a manifest too large, 416 for an out-of-order chunk, 404 for an unknown path, 405 + Allow for a
+// method a route does not have). Each endpoint asks the Authorizer first (authorizer.h).
+//
+// The members are implemented by area: registryhandler.cpp (dispatch, errors, base, catalog, tags,
+// referrers), blobhandlers.cpp (blobs, uploads, mounts), manifesthandlers.cpp (manifests).
+// Thread-safe: the stores are, and the handler's own state is the authorizer behind a mutex. The handler must
+// outlive every exchange in flight (body callbacks capture it); Server holds it by shared_ptr.
+
+#include "authorizer.h"
+#include "blobstore.h"
+#include "exchange.h"
+#include "metadatastore.h"
+#include "registryoptions.h"
+#include "uploadstore.h"
+
+#include "oci/errorcode.h"
+#include "oci/routes.h"
+
+#include <QMutex>
+
+#include <memory>
+
+namespace Minato::Registry {
+
+class RegistryHandler final : public RequestHandler
+{
+public:
+    // keepAlive: shared ownership of whatever holds the stores (Registry passes its storage), so that the
+    // handler may outlive its creator; the stores must otherwise outlive the handler.
+    RegistryHandler(const RegistryOptions &options, BlobStore &blobs, MetadataStore &metadata, UploadStore &uploads,
+                    std::shared_ptr<const void> keepAlive = {});
+    ~RegistryHandler() override;
+    RegistryHandler(const RegistryHandler &) = delete;
+    RegistryHandler &operator=(const RegistryHandler &) = delete;
+
+    // May be called while serving; requests already past their check keep the previous one.
+    void setAuthorizer(std::shared_ptr<const Authorizer> authorizer);
+    std::shared_ptr<const Authorizer> authorizer() const;
+
+    void handle(Exchange &exchange) override;
+
+    // The header every response carries (the value distribution sends).
+    static constexpr char apiVersionHeader[] = "Docker-Distribution-API-Version";
+    static constexpr char apiVersionValue[] = "registry/2.0";
+
+private:
+    // Shared by the areas.
+    static HttpHeaders baseHeaders();
+    static void fail(Exchange &ex, Oci::ErrorCode code, const QString &message = {}, int status = 0,
+                     HttpHeaders headers = {});
+    void failRoute(Exchange &ex, const Oci::RouteMatch &m);
+    // Answers 401/403 and returns false when the authorizer refuses.
+    bool authorize(Exchange &ex, const QString &repository, Access access);
+    // Answers 405 UNSUPPORTED and returns false in read-only mode.
+    bool checkWritable(Exchange &ex, const Oci::RouteMatch &m);
+    // The authenticated user of a request; empty (anonymous) until authentication lands.
+    QString userOf(const Exchange &ex) const;
+    QString uploadLocation(const QString &name, const QString &id) const;
+    QString blobLocation(const QString &name, const Oci::Digest &digest) const;
+
+    // registryhandler.cpp
+    void base(Exchange &ex);
+    void catalog(Exchange &ex, const Oci::RouteMatch &m);
+    void listTags(Exchange &ex, const Oci::RouteMatch &m);
+    void listReferrers(Exchange &ex, const Oci::RouteMatch &m);
+
+    // blobhandlers.cpp
+    void getBlob(Exchange &ex, const Oci::RouteMatch &m);
+    void deleteBlob(Exchange &ex, const Oci::RouteMatch &m);
+    void startUpload(Exchange &ex, const Oci::RouteMatch &m);
+    void mountBlob(Exchange &ex, const Oci::RouteMatch &m);
+    void monolithicUpload(Exchange &ex, const Oci::RouteMatch &m);
+    void patchUpload(Exchange &ex, const Oci::RouteMatch &m);
+    void completeUpload(Exchange &ex, const Oci::RouteMatch &m);
+    void getUpload(Exchange &ex, const Oci::RouteMatch &m);
+    void cancelUpload(Exchange &ex, const Oci::RouteMatch &m);
+    // Streams the body into the leased session, then completes it against digest (end-4b, end-6).
+    void receiveAndComplete(Exchange &ex, const QString &name, std::shared_ptr<UploadStore::Lease> lease,
+                            const Oci::Digest &digest);
+    // Answers an UploadStore::Error that is not None.
+    void failUpload(Exchange &ex, UploadStore::Error error, const QString &name, const QString &id);
+
+    // manifesthandlers.cpp
+    void getManifest(Exchange &ex, const Oci::RouteMatch &m);
+    void putManifest(Exchange &ex, const Oci::RouteMatch &m);
+    void storeManifest(Exchange &ex, const Oci::RouteMatch &m, const QByteArray &body);
+    void deleteManifest(Exchange &ex, const Oci::RouteMatch &m);
+
+    const RegistryOptions &m_options;
+    BlobStore &m_blobs;
+    MetadataStore &m_metadata;
+    UploadStore &m_uploads;
+    std::shared_ptr<const void> m_keepAlive;
+    const Oci::Routes m_routes;
+    mutable QMutex m_authorizerMutex;
+    std::shared_ptr<const Authorizer> m_authorizer;
+};
+
+} // namespace Minato::Registry

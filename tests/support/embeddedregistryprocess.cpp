@@ -1,0 +1,57 @@
+#include "embeddedregistryprocess.h"
+
+#include <QDir>
+#include <QRegularExpression>
+
+namespace Minato::Test {
+
+EmbeddedRegistryProcess::EmbeddedRegistryProcess() = default;
+
+EmbeddedRegistryProcess::~EmbeddedRegistryProcess()
+{
+    stop();
+}
+
+bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
+{
+    const QString exe = QDir(QStringLiteral(MINATO_BIN_DIR)).filePath(QStringLiteral("minato-registry"));
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.start(exe, QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                     QStringLiteral("--root"), m_root.path(), QStringLiteral("--no-fsync")} +
+                             extraArguments);
+    if (!m_process.waitForStarted(10000)) {
+        m_error = QStringLiteral("minato-registry did not start: ") + m_process.errorString();
+        return false;
+    }
+    const QRegularExpression banner(QStringLiteral("serving https?://127\\.0\\.0\\.1:(\\d+)"));
+    for (int i = 0; i < 200; ++i) {
+        if (banner.match(m_output).hasMatch() || m_process.state() == QProcess::NotRunning) {
+            break;
+        }
+        m_process.waitForReadyRead(100);
+        m_output += QString::fromUtf8(m_process.readAll());
+    }
+    m_port = static_cast<quint16>(banner.match(m_output).captured(1).toUInt());
+    if (m_port == 0) {
+        m_error = QStringLiteral("minato-registry did not report a port: ") + m_output;
+        return false;
+    }
+    return true;
+}
+
+int EmbeddedRegistryProcess::stop()
+{
+    if (m_process.state() == QProcess::NotRunning) {
+        return m_process.exitCode();
+    }
+    m_process.terminate();
+    if (!m_process.waitForFinished(15000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        return -1;
+    }
+    m_output += QString::fromUtf8(m_process.readAll());
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+} // namespace Minato::Test
