@@ -4,3 +4,7 @@
 set -euo pipefail
 BUILD_DIR="${BUILD_DIR:-build}"
 "$BUILD_DIR/bin/bench_sha256" "${SHA_MIB:-256}" "${SHA_RUNS:-7}"
+# minato-registry against the reference registry (issue 3): ~15 minutes, so only on request.
+if [[ "${BENCH_REGISTRY:-0}" == 1 ]]; then
+    BUILD_DIR="$BUILD_DIR" "$(dirname "$0")/registry_bench.sh"
+fi
