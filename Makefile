@@ -39,7 +39,7 @@ serve: build
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMINATO_SANITIZE=ON -DMINATO_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD_DIR) --target test_oci_digest test_oci_reference test_oci_protocol test_oci_content \
-		test_client test_client_core test_client_credentials test_registry test_registry_http test_registry_store
+		test_client test_client_core test_client_credentials test_registry test_registry_http test_registry_store test_registry_access
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		bash scripts/run-tests.sh $(ASAN_BUILD_DIR) -L "oci|client|registry"
 

@@ -7,9 +7,9 @@
 //   };
 //   registry.setAuthorizer(std::make_shared<RulesAuthorizer>(rules));
 //
-// `user` is the authenticated user name, empty for an anonymous request (authentication is not built yet,
-// so today it is always empty). A refusal is answered 401 UNAUTHORIZED for an anonymous user (the later
-// authentication layer adds the WWW-Authenticate challenge there) and 403 DENIED otherwise.
+// `user` is the authenticated user name (authenticator.h), empty for an anonymous request. A refusal is
+// answered 401 UNAUTHORIZED for an anonymous user (with the authenticator's WWW-Authenticate challenge) and
+// 403 DENIED otherwise. RulesAuthorizer (rulesauthorizer.h) applies an AccessConfig's rules.
 // Which access each endpoint needs:
 //   pull   GET/HEAD blob and manifest, tags/list, referrers, and each repository listed by _catalog (the
 //          catalog shows only repositories the user may pull); the `from` repository of a mount
@@ -31,7 +31,7 @@ public:
     virtual bool allows(const QString &user, const QString &repository, Access access) const = 0;
 };
 
-// The default until authentication lands: everyone may do everything (the registry binds to 127.0.0.1).
+// The default without an access configuration: everyone may do everything (the registry binds to 127.0.0.1).
 class AllowAllAuthorizer final : public Authorizer
 {
 public:

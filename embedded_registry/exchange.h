@@ -30,6 +30,7 @@
 #include <QIODevice>
 #include <QList>
 #include <QPair>
+#include <QString>
 
 #include <functional>
 #include <memory>
@@ -125,6 +126,16 @@ public:
     // chunks paced by the socket's bytesWritten: memory stays flat whatever the size. Takes ownership.
     virtual void respondStream(int status, HttpHeaders headers, std::unique_ptr<QIODevice> device,
                                qint64 length) = 0;
+
+    // The authenticated user of this request, recorded by the handler after authentication (authenticator.h)
+    // and read by its endpoints and by decorators such as RequestLog; empty for an anonymous request.
+    // Stored here by default so that existing exchanges need no change; a decorator overrides setUser() to
+    // pass the name on to the exchange it wraps.
+    virtual void setUser(const QString &user) { m_user = user; }
+    const QString &user() const { return m_user; }
+
+private:
+    QString m_user;
 };
 
 class RequestHandler

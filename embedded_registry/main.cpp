@@ -2,11 +2,20 @@
 //
 //   minato-registry [serve] [--listen 127.0.0.1:5000] [--root DIR] [--no-fsync] [--read-only]
 //                   [--tls-cert FILE --tls-key FILE] [--workers N] [--log-level error|warn|info]
+//                   [--htpasswd FILE | --auth-config FILE]
+//
+// --htpasswd: Basic authentication; the file's (bcrypt) users may pull, push and delete everything; no
+// anonymous access. --auth-config: the JSON access configuration of accessconfig.h (users, groups, rules).
+// The access configuration is read at start; changing it needs a restart.
 //
 // SIGINT/SIGTERM stop it gracefully: no new connections, requests in flight finish, then it exits 0.
+#include "accessconfig.h"
+#include "authenticator.h"
+#include "passwordverifier.h"
 #include "registry.h"
 #include "registryinfo.h"
 #include "requestlog.h"
+#include "rulesauthorizer.h"
 #include "server.h"
 
 #include <QCommandLineParser>
@@ -18,6 +27,7 @@
 #include <QTextStream>
 
 #include <csignal>
+#include <optional>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -115,7 +125,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption logLevel(QStringLiteral("log-level"),
                                       tr("error, warn or info (info logs one line per request; default)."),
                                       QStringLiteral("level"), QStringLiteral("info"));
-    for (const auto *option : {&listen, &root, &noFsync, &readOnly, &tlsCert, &tlsKey, &workers, &logLevel}) {
+    const QCommandLineOption htpasswd(QStringLiteral("htpasswd"),
+                                      tr("Basic authentication with the bcrypt users of this htpasswd file; they "
+                                         "may pull, push and delete everything, anonymous requests nothing."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption authConfig(QStringLiteral("auth-config"),
+                                        tr("Access configuration (JSON: auth, users, groups, rules)."),
+                                        QStringLiteral("file"));
+    for (const auto *option :
+         {&listen, &root, &noFsync, &readOnly, &tlsCert, &tlsKey, &workers, &logLevel, &htpasswd, &authConfig}) {
         parser.addOption(*option);
     }
     parser.process(app);
@@ -147,6 +165,22 @@ int main(int argc, char *argv[])
     serverOptions.tls.certificatePath = parser.value(tlsCert);
     serverOptions.tls.privateKeyPath = parser.value(tlsKey);
 
+    if (parser.isSet(htpasswd) && parser.isSet(authConfig)) {
+        err << tr("minato-registry: use either --htpasswd or --auth-config.") << Qt::endl;
+        return 2;
+    }
+    std::optional<Minato::Registry::AccessConfig> access;
+    if (parser.isSet(htpasswd) || parser.isSet(authConfig)) {
+        const auto loaded = parser.isSet(htpasswd)
+                                ? Minato::Registry::AccessConfig::fromHtpasswdFile(parser.value(htpasswd))
+                                : Minato::Registry::AccessConfig::load(parser.value(authConfig));
+        if (!loaded) {
+            err << tr("minato-registry: %1").arg(loaded.error().message()) << Qt::endl;
+            return 2;
+        }
+        access = *loaded;
+    }
+
     raiseFileLimit();
 
     Minato::Registry::Registry::Options registryOptions;
@@ -161,6 +195,14 @@ int main(int argc, char *argv[])
     if (!registry.isOpen()) {
         err << tr("minato-registry: %1").arg(registry.errorString()) << Qt::endl;
         return 1;
+    }
+
+    if (access) {
+        registry.setAuthorizer(std::make_shared<Minato::Registry::RulesAuthorizer>(*access));
+        if (access->auth == Minato::Registry::AccessConfig::Auth::Basic) {
+            auto verifier = std::make_shared<Minato::Registry::PasswordVerifier>(access->users);
+            registry.setAuthenticator(std::make_shared<Minato::Registry::BasicAuthenticator>(verifier));
+        }
     }
 
     // One line per request on stdout; several workers write at once, so serialise the lines.
@@ -190,6 +232,15 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << tr("minato-registry %1 serving %2://%3:%4 from %5 (%6 workers)")
                                    .arg(QStringLiteral(MINATO_VERSION), scheme, host, QString::number(server.port()),
                                         rootDir, QString::number(server.workerCount()))
+                            << Qt::endl;
+    }
+
+    if (access && level != u"error") {
+        const bool basic = access->auth == Minato::Registry::AccessConfig::Auth::Basic;
+        QTextStream(stdout) << tr("minato-registry: access control on: %1, %2 user(s), %3 rule(s), anonymous pull %4")
+                                   .arg(basic ? tr("Basic authentication") : tr("no authentication"),
+                                        QString::number(access->users.size()), QString::number(access->rules.size()),
+                                        access->anonymousPull ? tr("on") : tr("off"))
                             << Qt::endl;
     }
 

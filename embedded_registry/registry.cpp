@@ -59,6 +59,13 @@ void Registry::setAuthorizer(std::shared_ptr<const Authorizer> authorizer)
     }
 }
 
+void Registry::setAuthenticator(std::shared_ptr<const Authenticator> authenticator)
+{
+    if (m_handler) {
+        m_handler->setAuthenticator(std::move(authenticator));
+    }
+}
+
 int Registry::purgeExpiredUploads()
 {
     return m_open ? m_storage->uploads.purgeExpired() : 0;

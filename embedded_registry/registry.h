@@ -14,6 +14,7 @@
 // object, and the root stays locked until the last of them is gone.
 // Not a QObject: it has no signals and no thread affinity; every member is thread-safe after construction.
 
+#include "authenticator.h"
 #include "authorizer.h"
 #include "registryoptions.h"
 
@@ -52,6 +53,8 @@ public:
     std::shared_ptr<RequestHandler> handler() const;
     // THE AUTHORIZATION SEAM (authorizer.h); the default allows everything.
     void setAuthorizer(std::shared_ptr<const Authorizer> authorizer);
+    // THE AUTHENTICATION SEAM (authenticator.h); the default (nullptr) treats every request as anonymous.
+    void setAuthenticator(std::shared_ptr<const Authenticator> authenticator);
 
     // Removes expired upload sessions now (they are also purged lazily); returns how many.
     int purgeExpiredUploads();

@@ -69,6 +69,18 @@ std::shared_ptr<const Authorizer> RegistryHandler::authorizer() const
     return m_authorizer;
 }
 
+void RegistryHandler::setAuthenticator(std::shared_ptr<const Authenticator> authenticator)
+{
+    QMutexLocker locker(&m_authorizerMutex);
+    m_authenticator = std::move(authenticator);
+}
+
+std::shared_ptr<const Authenticator> RegistryHandler::authenticator() const
+{
+    QMutexLocker locker(&m_authorizerMutex);
+    return m_authenticator;
+}
+
 // ---- shared ---------------------------------------------------------------------------------------------------
 
 HttpHeaders RegistryHandler::baseHeaders()
@@ -123,10 +135,48 @@ void RegistryHandler::failRoute(Exchange &ex, const RouteMatch &m)
     fail(ex, ErrorCode::Unknown, message);
 }
 
-QString RegistryHandler::userOf(const Exchange &) const
+QString RegistryHandler::userOf(const Exchange &ex) const
 {
-    // AUTHENTICATION SEAM: Basic/bearer credentials will be verified here; until then everyone is anonymous.
-    return {};
+    return ex.user();
+}
+
+void RegistryHandler::failUnauthorized(Exchange &ex)
+{
+    HttpHeaders headers;
+    if (const auto authn = authenticator()) {
+        headers.set("WWW-Authenticate", authn->challenge());
+    }
+    fail(ex, ErrorCode::Unauthorized, {}, 0, std::move(headers));
+}
+
+bool RegistryHandler::authenticate(Exchange &ex)
+{
+    const auto authn = authenticator();
+    if (!authn) {
+        ex.setUser({});
+        return true;
+    }
+    const Authentication result = authn->authenticate(ex.request());
+    switch (result.outcome) {
+    case Authentication::Outcome::Anonymous:
+        ex.setUser({});
+        return true;
+    case Authentication::Outcome::Authenticated:
+        ex.setUser(result.user);
+        return true;
+    case Authentication::Outcome::RateLimited: {
+        HttpHeaders headers;
+        headers.set("Retry-After", QByteArray::number(result.retryAfterSeconds));
+        fail(ex, ErrorCode::TooManyRequests, QStringLiteral("too many failed logins from this address"), 0,
+             std::move(headers));
+        return false;
+    }
+    case Authentication::Outcome::Refused:
+        break;
+    }
+    // A wrong password is 401, not anonymous access and not 403: the client should ask for credentials again.
+    failUnauthorized(ex);
+    return false;
 }
 
 bool RegistryHandler::authorize(Exchange &ex, const QString &repository, Access access)
@@ -136,7 +186,7 @@ bool RegistryHandler::authorize(Exchange &ex, const QString &repository, Access 
         return true;
     }
     if (user.isEmpty()) {
-        fail(ex, ErrorCode::Unauthorized);
+        failUnauthorized(ex);
     } else {
         fail(ex, ErrorCode::Denied);
     }
@@ -181,6 +231,9 @@ void RegistryHandler::handle(Exchange &ex)
                                         QString::fromLatin1(request.query));
     if (!m.matched()) {
         failRoute(ex, m);
+        return;
+    }
+    if (!authenticate(ex)) {
         return;
     }
     switch (m.endpoint) {
@@ -240,6 +293,11 @@ void RegistryHandler::handle(Exchange &ex)
 
 void RegistryHandler::base(Exchange &ex)
 {
+    // With authentication on, /v2/ is where clients (docker/podman login, skopeo) learn to send credentials.
+    if (userOf(ex).isEmpty() && authenticator()) {
+        failUnauthorized(ex);
+        return;
+    }
     HttpHeaders headers = baseHeaders();
     headers.set("Content-Type", "application/json");
     ex.respond(200, std::move(headers), "{}");

@@ -5,18 +5,22 @@
 //
 //   RegistryHandler handler(options, blobs, metadata, uploads);   // usually owned by Registry
 //   handler.setAuthorizer(std::make_shared<MyAuthorizer>());      // default: AllowAllAuthorizer
+//   handler.setAuthenticator(std::make_shared<BasicAuthenticator>(verifier));   // default: none, all anonymous
 //   server.setHandler(&handler);
 //
 // Every response carries `Docker-Distribution-API-Version: registry/2.0`, errors included, and every error
 // an OCI error body (ErrorBody). Statuses are errorHttpStatus()'s except where the spec names another one
 // (413 for a manifest too large, 416 for an out-of-order chunk, 404 for an unknown path, 405 + Allow for a
-// method a route does not have). Each endpoint asks the Authorizer first (authorizer.h).
+// method a route does not have). Each request is authenticated once after routing (authenticator.h: 401 with a
+// WWW-Authenticate challenge, 429) and the user recorded on the exchange; each endpoint then asks the
+// Authorizer (authorizer.h).
 //
 // The members are implemented by area: registryhandler.cpp (dispatch, errors, base, catalog, tags,
 // referrers), blobhandlers.cpp (blobs, uploads, mounts), manifesthandlers.cpp (manifests).
 // Thread-safe: the stores are, and the handler's own state is the authorizer behind a mutex. The handler must
 // outlive every exchange in flight (body callbacks capture it); Server holds it by shared_ptr.
 
+#include "authenticator.h"
 #include "authorizer.h"
 #include "blobstore.h"
 #include "exchange.h"
@@ -47,6 +51,9 @@ public:
     // May be called while serving; requests already past their check keep the previous one.
     void setAuthorizer(std::shared_ptr<const Authorizer> authorizer);
     std::shared_ptr<const Authorizer> authorizer() const;
+    // nullptr (the default): no authentication, every request is anonymous.
+    void setAuthenticator(std::shared_ptr<const Authenticator> authenticator);
+    std::shared_ptr<const Authenticator> authenticator() const;
 
     void handle(Exchange &exchange) override;
 
@@ -62,9 +69,13 @@ private:
     void failRoute(Exchange &ex, const Oci::RouteMatch &m);
     // Answers 401/403 and returns false when the authorizer refuses.
     bool authorize(Exchange &ex, const QString &repository, Access access);
+    // Records the user on the exchange; answers 401/429 and returns false when the credentials are refused.
+    bool authenticate(Exchange &ex);
+    // 401 UNAUTHORIZED with the authenticator's challenge.
+    void failUnauthorized(Exchange &ex);
     // Answers 405 UNSUPPORTED and returns false in read-only mode.
     bool checkWritable(Exchange &ex, const Oci::RouteMatch &m);
-    // The authenticated user of a request; empty (anonymous) until authentication lands.
+    // The authenticated user of a request (Exchange::user()); empty when anonymous.
     QString userOf(const Exchange &ex) const;
     QString uploadLocation(const QString &name, const QString &id) const;
     QString blobLocation(const QString &name, const Oci::Digest &digest) const;
@@ -105,6 +116,7 @@ private:
     const Oci::Routes m_routes;
     mutable QMutex m_authorizerMutex;
     std::shared_ptr<const Authorizer> m_authorizer;
+    std::shared_ptr<const Authenticator> m_authenticator;
 };
 
 } // namespace Minato::Registry

@@ -28,15 +28,21 @@ public:
         if (request().isHead()) {
             bytes = 0;
         }
-        m_log->record(request(), status, bytes, m_timer.elapsed());
+        m_log->record(request(), status, bytes, m_timer.elapsed(), user());
         m_inner.respond(status, std::move(headers), std::move(body));
         delete this;
     }
     void respondStream(int status, HttpHeaders headers, std::unique_ptr<QIODevice> device, qint64 length) override
     {
-        m_log->record(request(), status, request().isHead() ? 0 : length, m_timer.elapsed());
+        m_log->record(request(), status, request().isHead() ? 0 : length, m_timer.elapsed(), user());
         m_inner.respondStream(status, std::move(headers), std::move(device), length);
         delete this;
+    }
+
+    void setUser(const QString &user) override
+    {
+        Exchange::setUser(user);
+        m_inner.setUser(user);
     }
 
 private:
@@ -44,7 +50,7 @@ private:
     {
         return [this, done = std::move(done)](const BodyResult &result) {
             if (result.error == BodyError::ClientGone) {
-                m_log->record(request(), 499, 0, m_timer.elapsed()); // nginx's "client closed request"
+                m_log->record(request(), 499, 0, m_timer.elapsed(), user()); // nginx's "client closed request"
                 done(result);
                 delete this;
                 return;
@@ -69,12 +75,12 @@ void RequestLog::handle(Exchange &exchange)
     m_inner->handle(*logged);
 }
 
-void RequestLog::record(const HttpRequest &request, int status, qint64 bytes, qint64 ms)
+void RequestLog::record(const HttpRequest &request, int status, qint64 bytes, qint64 ms, const QString &user)
 {
     m_requests.fetch_add(1);
     m_bytesSent.fetch_add(bytes);
     if (m_sink) {
-        m_sink(formatLine(request, status, bytes, ms, QString()));
+        m_sink(formatLine(request, status, bytes, ms, user));
     }
 }
 

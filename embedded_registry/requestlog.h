@@ -39,7 +39,7 @@ public:
 
 private:
     friend class LoggedExchange;
-    void record(const HttpRequest &request, int status, qint64 bytes, qint64 ms);
+    void record(const HttpRequest &request, int status, qint64 bytes, qint64 ms, const QString &user);
 
     std::shared_ptr<RequestHandler> m_inner;
     Sink m_sink;

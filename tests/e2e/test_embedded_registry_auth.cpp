@@ -1,0 +1,134 @@
+// minato-registry with Basic authentication (--htpasswd, a file written by Apache's `htpasswd -B`) against
+// real peers: skopeo pushes and pulls with credentials, and is refused without them or with a wrong password;
+// podman logs in.
+#include "embeddedregistryprocess.h"
+#include "httpfetch.h"
+#include "ocilayout.h"
+
+#include "oci/sha256.h"
+
+#include "testsupport.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+using namespace Minato::Test;
+
+namespace {
+
+// `htpasswd -Bbn user password` (bcrypt) into dir/htpasswd; empty on failure.
+QString writeHtpasswd(const QTemporaryDir &dir, const QString &user, const QString &password)
+{
+    QProcess htpasswd;
+    htpasswd.start(QStringLiteral("htpasswd"), {QStringLiteral("-Bbn"), user, password});
+    if (!htpasswd.waitForFinished(30000) || htpasswd.exitCode() != 0) {
+        return {};
+    }
+    const QString path = dir.filePath(QStringLiteral("htpasswd"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        return {};
+    }
+    file.write(htpasswd.readAllStandardOutput());
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("skopeo pushes and pulls with Basic credentials; no or wrong credentials are refused", "[e2e][auth]")
+{
+    QTemporaryDir dir;
+    const QString htpasswd = writeHtpasswd(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));
+    REQUIRE_FALSE(htpasswd.isEmpty());
+    EmbeddedRegistryProcess registry;
+    if (!registry.start({QStringLiteral("--htpasswd"), htpasswd})) {
+        FAIL(registry.errorString().toStdString());
+    }
+    const OciLayoutImage image = OciLayoutImage::build(dir.filePath(QStringLiteral("layout")), QStringLiteral("v1"),
+                                                       {{QStringLiteral("etc/motd"), QByteArray("auth\n")}});
+    REQUIRE(image.ok);
+    const QString repo = QStringLiteral("docker://%1/auth/app").arg(registry.hostPort());
+
+    // /v2/ asks for credentials with a Basic challenge.
+    const HttpResult probe = httpFetch("GET", QUrl(registry.baseUrl().toString() + QStringLiteral("/v2/")));
+    CHECK(probe.status == 401);
+    CHECK(probe.header("WWW-Authenticate") == R"(Basic realm="minato-registry")");
+
+    // Without credentials, and with a wrong password, the push fails.
+    const ProcessResult anonymous = runSkopeo({QStringLiteral("copy"), QStringLiteral("--dest-tls-verify=false"),
+                                               image.skopeoReference(), repo + QStringLiteral(":v1")});
+    INFO(anonymous.output.toStdString());
+    CHECK(anonymous.exitCode != 0);
+    const ProcessResult wrong =
+        runSkopeo({QStringLiteral("copy"), QStringLiteral("--dest-tls-verify=false"), QStringLiteral("--dest-creds"),
+                   QStringLiteral("ci:wrong"), image.skopeoReference(), repo + QStringLiteral(":v1")});
+    INFO(wrong.output.toStdString());
+    CHECK(wrong.exitCode != 0);
+
+    // With the right credentials it succeeds.
+    const ProcessResult push =
+        runSkopeo({QStringLiteral("copy"), QStringLiteral("--dest-tls-verify=false"), QStringLiteral("--dest-creds"),
+                   QStringLiteral("ci:s3cret-pass"), image.skopeoReference(), repo + QStringLiteral(":v1")});
+    INFO(push.output.toStdString());
+    REQUIRE(push.exitCode == 0);
+
+    // Pulling needs credentials too (anonymous pull is off with --htpasswd).
+    const QString pulled = dir.filePath(QStringLiteral("pulled"));
+    const ProcessResult anonymousPull =
+        runSkopeo({QStringLiteral("copy"), QStringLiteral("--src-tls-verify=false"), repo + QStringLiteral(":v1"),
+                   QStringLiteral("oci:") + pulled + QStringLiteral(":v1")});
+    INFO(anonymousPull.output.toStdString());
+    CHECK(anonymousPull.exitCode != 0);
+    const ProcessResult pull =
+        runSkopeo({QStringLiteral("copy"), QStringLiteral("--src-tls-verify=false"), QStringLiteral("--src-creds"),
+                   QStringLiteral("ci:s3cret-pass"), repo + QStringLiteral(":v1"),
+                   QStringLiteral("oci:") + pulled + QStringLiteral(":v1")});
+    INFO(pull.output.toStdString());
+    REQUIRE(pull.exitCode == 0);
+    for (const QString &digest : {image.manifestDigest, image.configDigest, image.layerDigest}) {
+        QFile blob(pulled + QStringLiteral("/blobs/sha256/") + digest.mid(7));
+        REQUIRE(blob.open(QIODevice::ReadOnly));
+        CHECK(Minato::Oci::Sha256Hasher::digestOf(blob.readAll()).toString() == digest);
+    }
+
+    // The request log names the user and never shows the password.
+    registry.stop();
+    CHECK(registry.output().contains(QStringLiteral(" ci\n")));
+    CHECK_FALSE(registry.output().contains(QStringLiteral("s3cret-pass")));
+}
+
+TEST_CASE("podman login against minato-registry --htpasswd", "[e2e][auth][podman]")
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("podman")).isEmpty()) {
+        WARN("podman is not installed; skipped");
+        return;
+    }
+    QTemporaryDir dir;
+    const QString htpasswd = writeHtpasswd(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));
+    REQUIRE_FALSE(htpasswd.isEmpty());
+    EmbeddedRegistryProcess registry;
+    if (!registry.start({QStringLiteral("--htpasswd"), htpasswd})) {
+        FAIL(registry.errorString().toStdString());
+    }
+    // PLATFORM.md: podman as root with vfs storage in private directories; a private auth file.
+    const auto login = [&](const QString &password) {
+        QProcess podman;
+        podman.setProcessChannelMode(QProcess::MergedChannels);
+        podman.start(QStringLiteral("podman"),
+                     {QStringLiteral("--storage-driver"), QStringLiteral("vfs"), QStringLiteral("--root"),
+                      dir.filePath(QStringLiteral("storage")), QStringLiteral("--runroot"),
+                      dir.filePath(QStringLiteral("run")), QStringLiteral("--cgroup-manager"),
+                      QStringLiteral("cgroupfs"), QStringLiteral("--events-backend"), QStringLiteral("none"),
+                      QStringLiteral("login"), QStringLiteral("--tls-verify=false"), QStringLiteral("--authfile"),
+                      dir.filePath(QStringLiteral("auth.json")), registry.hostPort(), QStringLiteral("-u"),
+                      QStringLiteral("ci"), QStringLiteral("-p"), password});
+        const bool finished = podman.waitForFinished(60000);
+        const QString output = QString::fromUtf8(podman.readAll());
+        UNSCOPED_INFO(output.toStdString());
+        return finished && podman.exitStatus() == QProcess::NormalExit ? podman.exitCode() : -1;
+    };
+    CHECK(login(QStringLiteral("wrong")) != 0);
+    CHECK(login(QStringLiteral("s3cret-pass")) == 0);
+}
