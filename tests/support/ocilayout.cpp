@@ -56,8 +56,13 @@ ProcessResult run(const QString &program, const QStringList &args, const QProces
 
 } // namespace
 
-OciLayoutImage OciLayoutImage::build(const QString &layoutDir, const QString &tag,
-                                     const QList<QPair<QString, QByteArray>> &files)
+namespace {
+
+// The layer, config and manifest blobs of one image (no index.json). An empty variant is left out of the
+// config, so the amd64 image stays byte-identical to what OciLayoutImage::build always produced.
+OciLayoutImage buildImageBlobs(const QString &layoutDir, const QString &tag,
+                               const QList<QPair<QString, QByteArray>> &files, const QString &architecture,
+                               const QString &variant)
 {
     OciLayoutImage image;
     image.layoutDir = layoutDir;
@@ -106,9 +111,9 @@ OciLayoutImage OciLayoutImage::build(const QString &layoutDir, const QString &ta
     image.layerDigest = sha256Of(layer);
     image.layerSize = layer.size();
 
-    const QJsonObject config{
+    QJsonObject config{
         {QStringLiteral("created"), QStringLiteral("2024-01-01T00:00:00Z")},
-        {QStringLiteral("architecture"), QStringLiteral("amd64")},
+        {QStringLiteral("architecture"), architecture},
         {QStringLiteral("os"), QStringLiteral("linux")},
         {QStringLiteral("config"),
          QJsonObject{{QStringLiteral("Env"), QJsonArray{QStringLiteral("PATH=/usr/bin:/bin")}},
@@ -119,42 +124,131 @@ OciLayoutImage OciLayoutImage::build(const QString &layoutDir, const QString &ta
          QJsonArray{QJsonObject{{QStringLiteral("created"), QStringLiteral("2024-01-01T00:00:00Z")},
                                 {QStringLiteral("created_by"), QStringLiteral("minato test image")}}}},
     };
+    if (!variant.isEmpty()) {
+        config.insert(QStringLiteral("variant"), variant);
+    }
     image.config = QJsonDocument(config).toJson(QJsonDocument::Compact);
     image.configDigest = sha256Of(image.config);
 
     const QJsonObject manifest{
         {QStringLiteral("schemaVersion"), 2},
         {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json")},
-        {QStringLiteral("config"), QJsonObject{{QStringLiteral("mediaType"),
-                                                QStringLiteral("application/vnd.oci.image.config.v1+json")},
-                                               {QStringLiteral("digest"), image.configDigest},
-                                               {QStringLiteral("size"), image.config.size()}}},
+        {QStringLiteral("config"),
+         QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.config.v1+json")},
+                     {QStringLiteral("digest"), image.configDigest},
+                     {QStringLiteral("size"), image.config.size()}}},
         {QStringLiteral("layers"),
-         QJsonArray{QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip")},
-                                {QStringLiteral("digest"), image.layerDigest},
-                                {QStringLiteral("size"), image.layerSize}}}},
+         QJsonArray{
+             QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip")},
+                         {QStringLiteral("digest"), image.layerDigest},
+                         {QStringLiteral("size"), image.layerSize}}}},
     };
     image.manifest = QJsonDocument(manifest).toJson(QJsonDocument::Compact);
     image.manifestDigest = sha256Of(image.manifest);
+    if (!writeBlob(layoutDir, layer) || !writeBlob(layoutDir, image.config) || !writeBlob(layoutDir, image.manifest)) {
+        image.error = QStringLiteral("cannot write the blobs");
+        return image;
+    }
+    image.ok = true;
+    return image;
+}
 
+bool writeLayoutFiles(const QString &layoutDir, const QJsonObject &index)
+{
+    return writeFile(layoutDir + QStringLiteral("/index.json"), QJsonDocument(index).toJson(QJsonDocument::Compact)) &&
+           writeFile(layoutDir + QStringLiteral("/oci-layout"),
+                     QByteArrayLiteral("{\"imageLayoutVersion\":\"1.0.0\"}"));
+}
+
+} // namespace
+
+OciLayoutImage OciLayoutImage::build(const QString &layoutDir, const QString &tag,
+                                     const QList<QPair<QString, QByteArray>> &files)
+{
+    OciLayoutImage image = buildImageBlobs(layoutDir, tag, files, QStringLiteral("amd64"), QString());
+    if (!image.ok) {
+        return image;
+    }
+    image.ok = false;
     const QJsonObject index{
         {QStringLiteral("schemaVersion"), 2},
         {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.index.v1+json")},
         {QStringLiteral("manifests"),
-         QJsonArray{QJsonObject{
-             {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json")},
-             {QStringLiteral("digest"), image.manifestDigest},
-             {QStringLiteral("size"), image.manifest.size()},
-             {QStringLiteral("annotations"), QJsonObject{{QStringLiteral("org.opencontainers.image.ref.name"), tag}}}}}},
+         QJsonArray{
+             QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json")},
+                         {QStringLiteral("digest"), image.manifestDigest},
+                         {QStringLiteral("size"), image.manifest.size()},
+                         {QStringLiteral("annotations"),
+                          QJsonObject{{QStringLiteral("org.opencontainers.image.ref.name"), tag}}}}}},
     };
-    if (!writeBlob(layoutDir, layer) || !writeBlob(layoutDir, image.config) || !writeBlob(layoutDir, image.manifest) ||
-        !writeFile(layoutDir + QStringLiteral("/index.json"), QJsonDocument(index).toJson(QJsonDocument::Compact)) ||
-        !writeFile(layoutDir + QStringLiteral("/oci-layout"), QByteArrayLiteral("{\"imageLayoutVersion\":\"1.0.0\"}"))) {
+    if (!writeLayoutFiles(layoutDir, index)) {
         image.error = QStringLiteral("cannot write the layout");
         return image;
     }
     image.ok = true;
     return image;
+}
+
+OciLayoutIndex OciLayoutIndex::build(const QString &layoutDir, const QString &tag,
+                                     const QList<QPair<QString, QByteArray>> &files)
+{
+    OciLayoutIndex result;
+    result.layoutDir = layoutDir;
+    result.tag = tag;
+    struct Arch
+    {
+        QString architecture;
+        QString variant;
+    };
+    const QList<Arch> arches{{QStringLiteral("amd64"), QString()}, {QStringLiteral("arm64"), QStringLiteral("v8")}};
+    QJsonArray entries;
+    for (const Arch &arch : arches) {
+        // A file naming the platform makes each image's layer (and so every digest) distinct.
+        QList<QPair<QString, QByteArray>> imageFiles = files;
+        imageFiles.append({QStringLiteral("etc/minato-platform"),
+                           QByteArrayLiteral("linux/") + arch.architecture.toLatin1() +
+                               (arch.variant.isEmpty() ? QByteArray() : '/' + arch.variant.toLatin1()) + '\n'});
+        OciLayoutImage image = buildImageBlobs(layoutDir, tag, imageFiles, arch.architecture, arch.variant);
+        if (!image.ok) {
+            result.error = image.error;
+            return result;
+        }
+        QJsonObject platform{{QStringLiteral("architecture"), arch.architecture},
+                             {QStringLiteral("os"), QStringLiteral("linux")}};
+        if (!arch.variant.isEmpty()) {
+            platform.insert(QStringLiteral("variant"), arch.variant);
+        }
+        entries.append(
+            QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json")},
+                        {QStringLiteral("digest"), image.manifestDigest},
+                        {QStringLiteral("size"), image.manifest.size()},
+                        {QStringLiteral("platform"), platform}});
+        result.images.append(std::move(image));
+    }
+    const QJsonObject imageIndex{
+        {QStringLiteral("schemaVersion"), 2},
+        {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.index.v1+json")},
+        {QStringLiteral("manifests"), entries},
+    };
+    result.index = QJsonDocument(imageIndex).toJson(QJsonDocument::Compact);
+    result.indexDigest = sha256Of(result.index);
+    const QJsonObject layoutIndex{
+        {QStringLiteral("schemaVersion"), 2},
+        {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.index.v1+json")},
+        {QStringLiteral("manifests"),
+         QJsonArray{
+             QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.index.v1+json")},
+                         {QStringLiteral("digest"), result.indexDigest},
+                         {QStringLiteral("size"), result.index.size()},
+                         {QStringLiteral("annotations"),
+                          QJsonObject{{QStringLiteral("org.opencontainers.image.ref.name"), tag}}}}}},
+    };
+    if (!writeBlob(layoutDir, result.index) || !writeLayoutFiles(layoutDir, layoutIndex)) {
+        result.error = QStringLiteral("cannot write the layout");
+        return result;
+    }
+    result.ok = true;
+    return result;
 }
 
 ProcessResult runSkopeo(const QStringList &arguments, int timeoutMs)

@@ -37,6 +37,29 @@ struct OciLayoutImage
                                 const QList<QPair<QString, QByteArray>> &files);
 };
 
+// An OCI image index of two platform images, linux/amd64 and linux/arm64/v8, in one layout: index.json
+// names the index blob under `tag`, and the index lists the two image manifests with their platforms.
+// Each image carries `files` plus etc/minato-platform (so their layers differ); its config states its
+// architecture (and variant "v8" for arm64).
+//
+//   OciLayoutIndex multi = OciLayoutIndex::build(dir.path(), QStringLiteral("v1"), {{"hello.txt", "hi"}});
+//   runSkopeo({"copy", "--all", multi.skopeoReference(), "docker://…/team/app:v1", "--dest-tls-verify=false"});
+struct OciLayoutIndex
+{
+    bool ok = false;
+    QString error;
+    QString layoutDir;
+    QString tag;
+    QString indexDigest; // "sha256:…" of the index bytes
+    QByteArray index;
+    QList<OciLayoutImage> images; // amd64, then arm64/v8 (their own layoutDir/tag fields name this layout)
+
+    QString skopeoReference() const { return QStringLiteral("oci:") + layoutDir + u':' + tag; }
+
+    static OciLayoutIndex build(const QString &layoutDir, const QString &tag,
+                                const QList<QPair<QString, QByteArray>> &files);
+};
+
 struct ProcessResult
 {
     int exitCode = -1;
