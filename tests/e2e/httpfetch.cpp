@@ -1,5 +1,9 @@
 #include "httpfetch.h"
 
+#include "oci/mediatype.h"
+
+#include <QFile>
+
 #include <QBuffer>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -7,6 +11,22 @@
 #include <QSignalSpy>
 
 namespace Minato::Test {
+
+QByteArray manifestAccept()
+{
+    return Minato::Oci::MediaType::manifestAcceptHeader().toLatin1();
+}
+
+QUrl urlOn(const QUrl &base, const QString &path)
+{
+    return QUrl(base.toString() + path);
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
 
 QByteArray HttpResult::header(const QByteArray &name) const
 {

@@ -25,25 +25,6 @@
 using namespace Minato::Test;
 using namespace Minato::Oci;
 
-namespace {
-
-QByteArray manifestAccept()
-{
-    return MediaType::manifestAcceptHeader().toLatin1();
-}
-
-QUrl urlOf(const EmbeddedRegistryProcess &registry, const QString &path)
-{
-    return QUrl(registry.baseUrl().toString() + path);
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
 
 TEST_CASE("skopeo pushes to and pulls from minato-registry with digests preserved", "[e2e]")
 {
@@ -67,7 +48,7 @@ TEST_CASE("skopeo pushes to and pulls from minato-registry with digests preserve
     // The registry serves the exact bytes, with its digest.
     const Routes routes;
     const HttpResult get =
-        httpFetch("GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/app", u"v1")), {{"Accept", manifestAccept()}});
+        httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/app", u"v1")), {{"Accept", manifestAccept()}});
     REQUIRE(get.status == 200);
     CHECK(get.body == image.manifest);
     CHECK(get.header("Content-Type") == "application/vnd.oci.image.manifest.v1+json");
@@ -123,7 +104,7 @@ TEST_CASE("skopeo pushes to and pulls from minato-registry with digests preserve
     INFO(del.output.toStdString());
     REQUIRE(del.exitCode == 0);
     const HttpResult gone = httpFetch(
-        "GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/app", image.manifestDigest)),
+        "GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/app", image.manifestDigest)),
         {{"Accept", manifestAccept()}});
     CHECK(gone.status == 404);
 

@@ -28,22 +28,6 @@ using namespace Minato::Oci;
 
 namespace {
 
-QByteArray manifestAccept()
-{
-    return MediaType::manifestAcceptHeader().toLatin1();
-}
-
-QUrl urlOf(const EmbeddedRegistryProcess &registry, const QString &path)
-{
-    return QUrl(registry.baseUrl().toString() + path);
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 QStringList platformsOf(const HttpResult &result)
 {
     const auto any = parseAnyManifest(result.body, QString::fromLatin1(result.header("Content-Type")));
@@ -87,7 +71,7 @@ TEST_CASE("skopeo copy --all pushes an OCI image index to minato-registry and ba
     REQUIRE(push.exitCode == 0);
 
     // The tag serves the exact index bytes, typed and addressed.
-    const HttpResult get = httpFetch("GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/multi", u"v1")),
+    const HttpResult get = httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi", u"v1")),
                                      {{"Accept", manifestAccept()}});
     REQUIRE(get.status == 200);
     CHECK(get.body == multi.index);
@@ -98,7 +82,7 @@ TEST_CASE("skopeo copy --all pushes an OCI image index to minato-registry and ba
     // Both children, by digest.
     for (const OciLayoutImage &image : multi.images) {
         const HttpResult child =
-            httpFetch("GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/multi", image.manifestDigest)),
+            httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi", image.manifestDigest)),
                       {{"Accept", manifestAccept()}});
         CHECK(child.status == 200);
         CHECK(child.body == image.manifest);
@@ -159,7 +143,7 @@ TEST_CASE("minato-registry serves a Docker manifest list pushed with skopeo copy
     REQUIRE(push.exitCode == 0);
 
     const HttpResult get =
-        httpFetch("GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/multi-docker", u"v1")),
+        httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-docker", u"v1")),
                   {{"Accept", manifestAccept()}});
     REQUIRE(get.status == 200);
     CHECK(get.header("Content-Type") == "application/vnd.docker.distribution.manifest.list.v2+json");
@@ -174,7 +158,7 @@ TEST_CASE("minato-registry serves a Docker manifest list pushed with skopeo copy
     for (const Descriptor &entry : list->manifests) {
         CHECK(entry.mediaType == QStringLiteral("application/vnd.docker.distribution.manifest.v2+json"));
         const HttpResult child = httpFetch(
-            "GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/multi-docker", entry.digest.toString())),
+            "GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-docker", entry.digest.toString())),
             {{"Accept", manifestAccept()}});
         CHECK(child.status == 200);
         CHECK(child.header("Content-Type") == "application/vnd.docker.distribution.manifest.v2+json");
@@ -206,20 +190,20 @@ TEST_CASE("minato-registry: deleting a child manifest that an index references",
     REQUIRE(push.exitCode == 0);
 
     const QString childDigest = multi.images.at(1).manifestDigest;
-    const QUrl childUrl = urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/multi-delete", childDigest));
+    const QUrl childUrl = urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-delete", childDigest));
     const HttpResult del = httpFetch("DELETE", childUrl);
     INFO(del.body.toStdString());
     CHECK(del.status == 202);
     CHECK(httpFetch("GET", childUrl, {{"Accept", manifestAccept()}}).status == 404);
 
     const HttpResult index =
-        httpFetch("GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/multi-delete", u"v1")),
+        httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-delete", u"v1")),
                   {{"Accept", manifestAccept()}});
     CHECK(index.status == 200);
     CHECK(index.body == multi.index);
     const HttpResult sibling = httpFetch(
         "GET",
-        urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/multi-delete", multi.images.at(0).manifestDigest)),
+        urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-delete", multi.images.at(0).manifestDigest)),
         {{"Accept", manifestAccept()}});
     CHECK(sibling.status == 200);
 

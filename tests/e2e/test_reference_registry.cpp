@@ -19,21 +19,6 @@
 using namespace Minato::Test;
 using namespace Minato::Oci;
 
-namespace {
-
-// Every manifest type a client must accept: the reference registry answers 404 for an OCI manifest when
-// Accept lacks the OCI type (PLATFORM.md).
-QByteArray manifestAccept()
-{
-    return MediaType::manifestAcceptHeader().toLatin1();
-}
-
-QUrl urlOf(const ReferenceRegistry &registry, const QString &path)
-{
-    return QUrl(registry.baseUrl().toString() + path);
-}
-
-} // namespace
 
 TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the reference registry", "[e2e]")
 {
@@ -56,7 +41,7 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
         REQUIRE(copy.exitCode == 0);
 
         const Routes routes;
-        const QUrl url = urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"v1"));
+        const QUrl url = urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"v1"));
         const HttpResult get = httpFetch("GET", url, {{"Accept", manifestAccept()}});
         REQUIRE(get.status == 200);
         CHECK(get.body == image.manifest);
@@ -76,7 +61,7 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
 
         // The config blob comes back with the digest skopeo was given.
         const HttpResult config =
-            httpFetch("GET", urlOf(registry, routes.path(Endpoint::GetBlob, u"e2e/oci-image", image.configDigest)));
+            httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetBlob, u"e2e/oci-image", image.configDigest)));
         REQUIRE(config.status == 200);
         CHECK(Sha256Hasher::digestOf(config.body).toString() == image.configDigest);
         const auto parsedConfig = ImageConfig::parse(config.body);
@@ -87,7 +72,7 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
 
         // A manifest that does not exist: the registry's error body parses to MANIFEST_UNKNOWN.
         const HttpResult missing = httpFetch(
-            "GET", urlOf(registry, routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"nope")),
+            "GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"nope")),
             {{"Accept", manifestAccept()}});
         CHECK(missing.status == 404);
         const auto body = ErrorBody::parse(missing.body, missing.status);
@@ -110,7 +95,7 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
         INFO(copy.output.toStdString());
         REQUIRE(copy.exitCode == 0);
 
-        const QUrl url = urlOf(registry, Routes().path(Endpoint::GetManifest, u"e2e/docker-image", u"v1"));
+        const QUrl url = urlOn(registry.baseUrl(), Routes().path(Endpoint::GetManifest, u"e2e/docker-image", u"v1"));
         const HttpResult get = httpFetch("GET", url, {{"Accept", manifestAccept()}});
         REQUIRE(get.status == 200);
         CHECK(get.header("Content-Type") == "application/vnd.docker.distribution.manifest.v2+json");
