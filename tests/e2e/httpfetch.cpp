@@ -52,7 +52,7 @@ HttpResult httpFetch(const QByteArray &method, const QUrl &url, const QList<QPai
     QBuffer buffer;
     buffer.setData(body);
     // QNAM only knows a HEAD has no body when asked through head(); a custom "HEAD" waits for one.
-    QNetworkReply *reply = method == "HEAD"  ? nam.head(request)
+    QNetworkReply *reply = method == "HEAD" ? nam.head(request)
                            : body.isEmpty() ? nam.sendCustomRequest(request, method)
                                             : nam.sendCustomRequest(request, method, &buffer);
     QSignalSpy finished(reply, &QNetworkReply::finished);

@@ -29,7 +29,7 @@ QUrl urlOn(const QUrl &base, const QString &path);
 // A whole file, or empty when it cannot be read.
 QByteArray readFile(const QString &path);
 
-HttpResult httpFetch(const QByteArray &method, const QUrl &url, const QList<QPair<QByteArray, QByteArray>> &headers = {},
-                     const QByteArray &body = {});
+HttpResult httpFetch(const QByteArray &method, const QUrl &url,
+                     const QList<QPair<QByteArray, QByteArray>> &headers = {}, const QByteArray &body = {});
 
 } // namespace Minato::Test

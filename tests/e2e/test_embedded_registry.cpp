@@ -25,7 +25,6 @@
 using namespace Minato::Test;
 using namespace Minato::Oci;
 
-
 TEST_CASE("skopeo pushes to and pulls from minato-registry with digests preserved", "[e2e]")
 {
     EmbeddedRegistryProcess registry;
@@ -33,9 +32,9 @@ TEST_CASE("skopeo pushes to and pulls from minato-registry with digests preserve
         FAIL(registry.errorString().toStdString());
     }
     QTemporaryDir dir;
-    const OciLayoutImage image = OciLayoutImage::build(dir.filePath(QStringLiteral("layout")), QStringLiteral("v1"),
-                                                       {{QStringLiteral("etc/motd"), QByteArray("minato\n")},
-                                                        {QStringLiteral("bin/tool"), QByteArray(300000, 'z')}});
+    const OciLayoutImage image = OciLayoutImage::build(
+        dir.filePath(QStringLiteral("layout")), QStringLiteral("v1"),
+        {{QStringLiteral("etc/motd"), QByteArray("minato\n")}, {QStringLiteral("bin/tool"), QByteArray(300000, 'z')}});
     REQUIRE(image.ok);
     const QString repo = QStringLiteral("docker://%1/e2e/app").arg(registry.hostPort());
 
@@ -48,7 +47,8 @@ TEST_CASE("skopeo pushes to and pulls from minato-registry with digests preserve
     // The registry serves the exact bytes, with its digest.
     const Routes routes;
     const HttpResult get =
-        httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/app", u"v1")), {{"Accept", manifestAccept()}});
+        httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/app", u"v1")),
+                  {{"Accept", manifestAccept()}});
     REQUIRE(get.status == 200);
     CHECK(get.body == image.manifest);
     CHECK(get.header("Content-Type") == "application/vnd.oci.image.manifest.v1+json");
@@ -71,13 +71,15 @@ TEST_CASE("skopeo pushes to and pulls from minato-registry with digests preserve
     const ProcessResult tags = runSkopeo({QStringLiteral("list-tags"), QStringLiteral("--tls-verify=false"), repo});
     INFO(tags.output.toStdString());
     REQUIRE(tags.exitCode == 0);
-    const QJsonArray tagList = QJsonDocument::fromJson(tags.output.toUtf8()).object().value(QStringLiteral("Tags")).toArray();
+    const QJsonArray tagList =
+        QJsonDocument::fromJson(tags.output.toUtf8()).object().value(QStringLiteral("Tags")).toArray();
     CHECK(tagList == QJsonArray{QStringLiteral("v1"), QStringLiteral("v1-docker")});
 
     // Pull back into a fresh OCI layout: every blob identical.
     const QString pulled = dir.filePath(QStringLiteral("pulled"));
-    const ProcessResult pull = runSkopeo({QStringLiteral("copy"), QStringLiteral("--src-tls-verify=false"),
-                                          repo + QStringLiteral(":v1"), QStringLiteral("oci:") + pulled + QStringLiteral(":v1")});
+    const ProcessResult pull =
+        runSkopeo({QStringLiteral("copy"), QStringLiteral("--src-tls-verify=false"), repo + QStringLiteral(":v1"),
+                   QStringLiteral("oci:") + pulled + QStringLiteral(":v1")});
     INFO(pull.output.toStdString());
     REQUIRE(pull.exitCode == 0);
     for (const QString &digest : {image.manifestDigest, image.configDigest, image.layerDigest}) {

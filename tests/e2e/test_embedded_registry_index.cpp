@@ -71,8 +71,9 @@ TEST_CASE("skopeo copy --all pushes an OCI image index to minato-registry and ba
     REQUIRE(push.exitCode == 0);
 
     // The tag serves the exact index bytes, typed and addressed.
-    const HttpResult get = httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi", u"v1")),
-                                     {{"Accept", manifestAccept()}});
+    const HttpResult get =
+        httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi", u"v1")),
+                  {{"Accept", manifestAccept()}});
     REQUIRE(get.status == 200);
     CHECK(get.body == multi.index);
     CHECK(get.header("Content-Type") == "application/vnd.oci.image.index.v1+json");
@@ -81,9 +82,9 @@ TEST_CASE("skopeo copy --all pushes an OCI image index to minato-registry and ba
 
     // Both children, by digest.
     for (const OciLayoutImage &image : multi.images) {
-        const HttpResult child =
-            httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi", image.manifestDigest)),
-                      {{"Accept", manifestAccept()}});
+        const HttpResult child = httpFetch(
+            "GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi", image.manifestDigest)),
+            {{"Accept", manifestAccept()}});
         CHECK(child.status == 200);
         CHECK(child.body == image.manifest);
         CHECK(child.header("Content-Type") == "application/vnd.oci.image.manifest.v1+json");
@@ -158,7 +159,8 @@ TEST_CASE("minato-registry serves a Docker manifest list pushed with skopeo copy
     for (const Descriptor &entry : list->manifests) {
         CHECK(entry.mediaType == QStringLiteral("application/vnd.docker.distribution.manifest.v2+json"));
         const HttpResult child = httpFetch(
-            "GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-docker", entry.digest.toString())),
+            "GET",
+            urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-docker", entry.digest.toString())),
             {{"Accept", manifestAccept()}});
         CHECK(child.status == 200);
         CHECK(child.header("Content-Type") == "application/vnd.docker.distribution.manifest.v2+json");
@@ -190,7 +192,8 @@ TEST_CASE("minato-registry: deleting a child manifest that an index references",
     REQUIRE(push.exitCode == 0);
 
     const QString childDigest = multi.images.at(1).manifestDigest;
-    const QUrl childUrl = urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-delete", childDigest));
+    const QUrl childUrl =
+        urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-delete", childDigest));
     const HttpResult del = httpFetch("DELETE", childUrl);
     INFO(del.body.toStdString());
     CHECK(del.status == 202);
@@ -201,10 +204,11 @@ TEST_CASE("minato-registry: deleting a child manifest that an index references",
                   {{"Accept", manifestAccept()}});
     CHECK(index.status == 200);
     CHECK(index.body == multi.index);
-    const HttpResult sibling = httpFetch(
-        "GET",
-        urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/multi-delete", multi.images.at(0).manifestDigest)),
-        {{"Accept", manifestAccept()}});
+    const HttpResult sibling =
+        httpFetch("GET",
+                  urlOn(registry.baseUrl(),
+                        routes.path(Endpoint::GetManifest, u"e2e/multi-delete", multi.images.at(0).manifestDigest)),
+                  {{"Accept", manifestAccept()}});
     CHECK(sibling.status == 200);
 
     // skopeo cannot copy the whole index any more: one child is missing.

@@ -19,7 +19,6 @@
 using namespace Minato::Test;
 using namespace Minato::Oci;
 
-
 TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the reference registry", "[e2e]")
 {
     ReferenceRegistry registry;
@@ -35,8 +34,8 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
     SECTION("an OCI image manifest is served byte for byte with its digest")
     {
         const QString dest = QStringLiteral("docker://%1/e2e/oci-image:v1").arg(registry.hostPort());
-        const ProcessResult copy = runSkopeo({QStringLiteral("copy"), QStringLiteral("--dest-tls-verify=false"),
-                                              image.skopeoReference(), dest});
+        const ProcessResult copy = runSkopeo(
+            {QStringLiteral("copy"), QStringLiteral("--dest-tls-verify=false"), image.skopeoReference(), dest});
         INFO(copy.output.toStdString());
         REQUIRE(copy.exitCode == 0);
 
@@ -60,8 +59,8 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
         CHECK(served.toString() == image.manifestDigest);
 
         // The config blob comes back with the digest skopeo was given.
-        const HttpResult config =
-            httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetBlob, u"e2e/oci-image", image.configDigest)));
+        const HttpResult config = httpFetch(
+            "GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetBlob, u"e2e/oci-image", image.configDigest)));
         REQUIRE(config.status == 200);
         CHECK(Sha256Hasher::digestOf(config.body).toString() == image.configDigest);
         const auto parsedConfig = ImageConfig::parse(config.body);
@@ -71,9 +70,9 @@ TEST_CASE("Manifests pushed by skopeo keep their bytes and digests in the refere
         CHECK(parsedConfig->diffIds.first().toString() == image.diffId);
 
         // A manifest that does not exist: the registry's error body parses to MANIFEST_UNKNOWN.
-        const HttpResult missing = httpFetch(
-            "GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"nope")),
-            {{"Accept", manifestAccept()}});
+        const HttpResult missing =
+            httpFetch("GET", urlOn(registry.baseUrl(), routes.path(Endpoint::GetManifest, u"e2e/oci-image", u"nope")),
+                      {{"Accept", manifestAccept()}});
         CHECK(missing.status == 404);
         const auto body = ErrorBody::parse(missing.body, missing.status);
         REQUIRE(body.hasValue());
