@@ -58,10 +58,33 @@ bool MetadataStore::repositoryExists(QStringView name) const
 
 QStringList MetadataStore::repositories() const
 {
-    QStringList out;
-    collectRepositories(m_layout.repositoriesDir(), QString(), out);
-    sortBytewise(out);
-    return out;
+    QMutexLocker locker(&m_catalogMutex);
+    if (!m_catalog) {
+        QStringList out;
+        collectRepositories(m_layout.repositoriesDir(), QString(), out);
+        sortBytewise(out);
+        m_catalog = std::move(out);
+    }
+    return *m_catalog;
+}
+
+void MetadataStore::invalidateRepositoryCache()
+{
+    QMutexLocker locker(&m_catalogMutex);
+    m_catalog.reset();
+}
+
+void MetadataStore::noteRepository(QStringView name)
+{
+    QMutexLocker locker(&m_catalogMutex);
+    if (!m_catalog) {
+        return; // built from disk when first asked
+    }
+    const QString repository = name.toString();
+    const auto it = std::lower_bound(m_catalog->begin(), m_catalog->end(), repository);
+    if (it == m_catalog->end() || *it != repository) {
+        m_catalog->insert(it, repository);
+    }
 }
 
 bool MetadataStore::linkBlob(QStringView name, const Oci::Digest &digest, QString *error)
@@ -70,7 +93,11 @@ bool MetadataStore::linkBlob(QStringView name, const Oci::Digest &digest, QStrin
     if (QFileInfo::exists(path)) {
         return true;
     }
-    return m_layout.writeAtomically(path, digest.toString().toLatin1(), error);
+    if (!m_layout.writeAtomically(path, digest.toString().toLatin1(), error)) {
+        return false;
+    }
+    noteRepository(name);
+    return true;
 }
 
 bool MetadataStore::isBlobLinked(QStringView name, const Oci::Digest &digest) const
@@ -106,6 +133,7 @@ bool MetadataStore::putManifest(QStringView name, QByteArrayView bytes, const Ma
                                   QJsonDocument(link).toJson(QJsonDocument::Compact), error)) {
         return false;
     }
+    noteRepository(name);
     if (!tag.isEmpty() &&
         !m_layout.writeAtomically(m_layout.tagPath(name, tag), record.digest.toString().toLatin1(), error)) {
         return false;

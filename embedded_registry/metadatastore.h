@@ -60,7 +60,11 @@ public:
 
     // A repository exists once a blob or a manifest has been pushed or mounted into it.
     bool repositoryExists(QStringView name) const;
+    // Every repository, sorted bytewise. Walking the tree is done once and then kept up to date by
+    // linkBlob()/putManifest() (repositories are never removed while serving): _catalog is asked often.
     QStringList repositories() const;
+    // Forgets the cached list (for housekeeping that removes repositories); the next call walks again.
+    void invalidateRepositoryCache();
 
     bool linkBlob(QStringView name, const Oci::Digest &digest, QString *error = nullptr);
     bool isBlobLinked(QStringView name, const Oci::Digest &digest) const;
@@ -88,7 +92,11 @@ private:
 
     const Layout &m_layout;
     const BlobStore &m_blobs;
+    void noteRepository(QStringView name);
+
     std::array<QMutex, 32> m_locks;
+    mutable QMutex m_catalogMutex;
+    mutable std::optional<QStringList> m_catalog; // sorted bytewise; nullopt until first needed
 };
 
 } // namespace Minato::Registry

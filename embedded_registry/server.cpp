@@ -47,6 +47,10 @@ public:
             release(reject);
             return;
         }
+        // No Nagle: a response written as head then body would otherwise wait for the client's delayed ACK
+        // (~40 ms) on keep-alive connections; measured: _catalog of 1,000 names went from ~23 to ~2,260
+        // requests per second (ab -k, one connection). Go's net/http (the reference registry) sets it too.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (ssl) {
             ssl->setSslConfiguration(m_ssl);
         }

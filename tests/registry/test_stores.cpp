@@ -446,3 +446,24 @@ TEST_CASE("Parallel pushes of the same blob and the same tag end in one consiste
     CHECK(winner.startsWith("{\"schemaVersion\":2,\"writer\":"));
     CHECK(s.meta.tags(u"shared") == QStringList{"latest"});
 }
+
+TEST_CASE("The catalog is walked once, then kept current by pushes and mounts", "[registry][store]")
+{
+    QTemporaryDir dir;
+    Stores s(dir.path());
+    REQUIRE(s.opened);
+    upload(s, QStringLiteral("team/b"), "b");
+    CHECK(s.meta.repositories() == QStringList{QStringLiteral("team/b")}); // first call walks the tree
+
+    // A new repository by blob link (a mount), and one by manifest only: both appear, in order.
+    REQUIRE(s.meta.linkBlob(u"team/a", Sha256Hasher::digestOf("b")));
+    const QByteArray manifest = "{\"schemaVersion\":2}";
+    REQUIRE(s.meta.putManifest(u"zeta", manifest, recordFor(manifest), u"v1"));
+    REQUIRE(s.meta.putManifest(u"team/b", manifest, recordFor(manifest), u"v2")); // existing: no duplicate
+    const QStringList expected{QStringLiteral("team/a"), QStringLiteral("team/b"), QStringLiteral("zeta")};
+    CHECK(s.meta.repositories() == expected);
+
+    // The cached list equals a fresh walk of the disk.
+    s.meta.invalidateRepositoryCache();
+    CHECK(s.meta.repositories() == expected);
+}
