@@ -172,13 +172,21 @@ void RegistryHandler::mountBlob(Exchange &ex, const RouteMatch &m)
     startUpload(ex, m);
 }
 
+bool RegistryHandler::requireSha256(Exchange &ex, const Oci::Digest &digest)
+{
+    if (digest.algorithm() != Oci::Digest::Algorithm::Sha256) {
+        fail(ex, ErrorCode::DigestInvalid, QStringLiteral("this registry stores sha256 content only"), 400);
+        return false;
+    }
+    return true;
+}
+
 void RegistryHandler::monolithicUpload(Exchange &ex, const RouteMatch &m)
 {
     if (!checkWritable(ex, m) || !authorize(ex, m.name, Access::Push)) {
         return;
     }
-    if (m.digest.algorithm() != Oci::Digest::Algorithm::Sha256) {
-        fail(ex, ErrorCode::DigestInvalid, QStringLiteral("this registry stores sha256 content only"), 400);
+    if (!requireSha256(ex, m.digest)) {
         return;
     }
     UploadStore::Error error = UploadStore::Error::None;
@@ -263,8 +271,7 @@ void RegistryHandler::completeUpload(Exchange &ex, const RouteMatch &m)
     if (!checkWritable(ex, m) || !authorize(ex, m.name, Access::Push)) {
         return;
     }
-    if (m.digest.algorithm() != Oci::Digest::Algorithm::Sha256) {
-        fail(ex, ErrorCode::DigestInvalid, QStringLiteral("this registry stores sha256 content only"), 400);
+    if (!requireSha256(ex, m.digest)) {
         return;
     }
     UploadStore::Error error = UploadStore::Error::None;

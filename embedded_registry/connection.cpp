@@ -555,23 +555,31 @@ bool Connection::writeHead(int status, HttpHeaders &headers, qint64 contentLengt
     return !noContent && !isHead;
 }
 
-void Connection::respond(int status, HttpHeaders headers, QByteArray body)
+bool Connection::beginResponse(const HttpHeaders &headers)
 {
     if (!m_exchange || m_responded) {
         qWarning("Minato::Registry::Connection: respond() called twice for one request");
-        return;
+        return false;
     }
     m_responded = true;
     if (m_phase == Phase::Closed) {
         m_retired.push_back(std::move(m_exchange));
         maybeDelete();
-        return;
+        return false;
     }
     // The handler answered while its body was still arriving: the body callback is dropped.
     m_bodyDone = nullptr;
     m_bodyOp = BodyOp::None;
     m_sink = nullptr;
     m_closeAfterResponse = decideCloseBeforeResponse(headers);
+    return true;
+}
+
+void Connection::respond(int status, HttpHeaders headers, QByteArray body)
+{
+    if (!beginResponse(headers)) {
+        return;
+    }
     if (writeHead(status, headers, body.size(), m_exchange->request().isHead())) {
         m_socket->write(body);
     }
@@ -580,20 +588,9 @@ void Connection::respond(int status, HttpHeaders headers, QByteArray body)
 
 void Connection::respondStream(int status, HttpHeaders headers, std::unique_ptr<QIODevice> device, qint64 length)
 {
-    if (!m_exchange || m_responded) {
-        qWarning("Minato::Registry::Connection: respond() called twice for one request");
+    if (!beginResponse(headers)) {
         return;
     }
-    m_responded = true;
-    if (m_phase == Phase::Closed) {
-        m_retired.push_back(std::move(m_exchange));
-        maybeDelete();
-        return;
-    }
-    m_bodyDone = nullptr;
-    m_bodyOp = BodyOp::None;
-    m_sink = nullptr;
-    m_closeAfterResponse = decideCloseBeforeResponse(headers);
     if (writeHead(status, headers, qMax<qint64>(length, 0), false) && length > 0 && device) {
         m_stream = std::move(device);
         m_streamRemaining = length;

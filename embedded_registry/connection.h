@@ -146,6 +146,9 @@ private:
     int takeInput(qint64 max, QByteArrayView *out);
     void noteBuffered(qint64 extra);
 
+    // Marks the exchange answered and resets the body state; false when the answer must not be written
+    // (a second respond, or the connection already closed).
+    bool beginResponse(const HttpHeaders &headers);
     // Writes a status line and fields; decides Content-Length and Connection. Returns whether a body follows.
     bool writeHead(int status, HttpHeaders &headers, qint64 contentLength, bool explicitHeadLength);
     void answerError(int status, const QByteArray &reason, HttpHeaders extra = {});

@@ -75,6 +75,8 @@ private:
     void failUnauthorized(Exchange &ex);
     // Answers 405 UNSUPPORTED and returns false in read-only mode.
     bool checkWritable(Exchange &ex, const Oci::RouteMatch &m);
+    // Answers 400 DIGEST_INVALID and returns false for a digest this store cannot keep (sha256 only).
+    static bool requireSha256(Exchange &ex, const Oci::Digest &digest);
     // The authenticated user of a request (Exchange::user()); empty when anonymous.
     QString userOf(const Exchange &ex) const;
     QString uploadLocation(const QString &name, const QString &id) const;
