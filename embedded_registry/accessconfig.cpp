@@ -326,9 +326,9 @@ Expected<AccessConfig> AccessConfig::parse(const QByteArray &json, const QString
         } else if (auth == u"basic") {
             config.auth = Auth::Basic;
         } else if (auth == u"token") {
-            return ParseError{QStringLiteral("auth"), QStringLiteral("\"token\" is not supported yet")};
+            config.auth = Auth::Token;
         } else {
-            return ParseError{QStringLiteral("auth"), QStringLiteral("expected \"none\" or \"basic\"")};
+            return ParseError{QStringLiteral("auth"), QStringLiteral("expected \"none\", \"basic\" or \"token\"")};
         }
     }
     if (root.contains(QStringLiteral("anonymousPull"))) {
@@ -343,8 +343,8 @@ Expected<AccessConfig> AccessConfig::parse(const QByteArray &json, const QString
             return *error;
         }
     }
-    if (config.auth == Auth::Basic && config.users.isEmpty()) {
-        return ParseError{QStringLiteral("users"), QStringLiteral("basic authentication needs at least one user")};
+    if (config.auth != Auth::None && config.users.isEmpty()) {
+        return ParseError{QStringLiteral("users"), QStringLiteral("authentication needs at least one user")};
     }
     if (root.contains(QStringLiteral("groups"))) {
         if (auto error = parseGroups(root.value(QStringLiteral("groups")), config)) {

@@ -10,8 +10,9 @@
 // The file (every key optional except where noted; unknown keys are an error, to catch typos):
 //
 //   {
-//     "auth": "basic",                  // "none" (every request is anonymous) or "basic" (RFC 7617 with users
-//                                       // below); "token" comes later. Default "basic".
+//     "auth": "basic",                  // "none" (every request is anonymous), "basic" (RFC 7617 with users
+//                                       // below) or "token" (Docker's token flow: tokenservice.h; the users
+//                                       // log in at the token endpoint). Default "basic".
 //     "anonymousPull": false,           // anonymous requests may pull every repository. Default false.
 //     "users": "htpasswd",              // an htpasswd file (relative to this file's directory), bcrypt only…
 //     "users": [{"name": "alice", "bcrypt": "$2y$10$…"}],   // …or the entries inline
@@ -58,7 +59,7 @@ struct AccessRule
 
 struct AccessConfig
 {
-    enum class Auth { None, Basic };
+    enum class Auth { None, Basic, Token };
 
     Auth auth = Auth::Basic;
     bool anonymousPull = false;

@@ -155,8 +155,7 @@ void RegistryHandler::mountBlob(Exchange &ex, const RouteMatch &m)
     }
     // Spec "Mounting a blob from another repository": 201 when mounted; otherwise a 202 session, never an
     // error. Without `from` we do not search other repositories (the spec lets us; it would leak existence).
-    if (!m.from.isEmpty() && authorizer()->allows(userOf(ex), m.from, Access::Pull) &&
-        m_metadata.isBlobLinked(m.from, m.digest)) {
+    if (!m.from.isEmpty() && mayAccess(ex, m.from, Access::Pull) && m_metadata.isBlobLinked(m.from, m.digest)) {
         QString error;
         if (!m_metadata.linkBlob(m.name, m.digest, &error)) {
             fail(ex, ErrorCode::Unknown, error);

@@ -37,12 +37,16 @@
 
 namespace Minato::Registry {
 
+class AccessGrants;
+
 // Header fields in arrival order; names compare case-insensitively.
 class HttpHeaders
 {
 public:
     HttpHeaders() = default;
-    HttpHeaders(std::initializer_list<QPair<QByteArray, QByteArray>> fields) : m_fields(fields) {}
+    HttpHeaders(std::initializer_list<QPair<QByteArray, QByteArray>> fields)
+        : m_fields(fields)
+    {}
 
     // The first value of a field, or an empty QByteArray (isNull()) when absent.
     QByteArray value(QByteArrayView name) const;
@@ -62,10 +66,10 @@ private:
 
 struct HttpRequest
 {
-    QByteArray method;  // "GET", as sent (methods are case-sensitive, RFC 9110 §9.1)
-    QByteArray target;  // the raw request-target: "/v2/team/app/tags/list?n=10"
-    QByteArray path;    // target before '?', still percent-encoded
-    QByteArray query;   // target after '?', without it; empty when none
+    QByteArray method;    // "GET", as sent (methods are case-sensitive, RFC 9110 §9.1)
+    QByteArray target;    // the raw request-target: "/v2/team/app/tags/list?n=10"
+    QByteArray path;      // target before '?', still percent-encoded
+    QByteArray query;     // target after '?', without it; empty when none
     int versionMinor = 1; // HTTP/1.<minor>
     HttpHeaders headers;
     qint64 contentLength = -1; // -1 when no Content-Length was sent
@@ -92,8 +96,8 @@ struct BodyResult
 {
     bool ok = false;
     BodyError error = BodyError::None;
-    qint64 bytes = 0;  // body bytes received (decoded, for chunked)
-    QByteArray body;   // readBody() only
+    qint64 bytes = 0; // body bytes received (decoded, for chunked)
+    QByteArray body;  // readBody() only
 };
 
 // Receives a streamed request body as it arrives, on the exchange's worker thread.
@@ -124,8 +128,7 @@ public:
     virtual void respond(int status, HttpHeaders headers, QByteArray body = {}) = 0;
     // Answers with `length` bytes read from device (open, positioned at the first byte to send), in bounded
     // chunks paced by the socket's bytesWritten: memory stays flat whatever the size. Takes ownership.
-    virtual void respondStream(int status, HttpHeaders headers, std::unique_ptr<QIODevice> device,
-                               qint64 length) = 0;
+    virtual void respondStream(int status, HttpHeaders headers, std::unique_ptr<QIODevice> device, qint64 length) = 0;
 
     // The authenticated user of this request, recorded by the handler after authentication (authenticator.h)
     // and read by its endpoints and by decorators such as RequestLog; empty for an anonymous request.
@@ -133,9 +136,14 @@ public:
     // pass the name on to the exchange it wraps.
     virtual void setUser(const QString &user) { m_user = user; }
     const QString &user() const { return m_user; }
+    // What the request's bearer token grants (authenticator.h); nullptr without a token. Set and read by the
+    // handler only.
+    void setGrants(std::shared_ptr<const AccessGrants> grants) { m_grants = std::move(grants); }
+    const std::shared_ptr<const AccessGrants> &grants() const { return m_grants; }
 
 private:
     QString m_user;
+    std::shared_ptr<const AccessGrants> m_grants;
 };
 
 class RequestHandler

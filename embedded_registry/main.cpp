@@ -2,10 +2,15 @@
 //
 //   minato-registry [serve] [--listen 127.0.0.1:5000] [--root DIR] [--no-fsync] [--read-only]
 //                   [--tls-cert FILE --tls-key FILE] [--workers N] [--log-level error|warn|info]
-//                   [--htpasswd FILE | --auth-config FILE]
+//                   [--htpasswd FILE | --auth-config FILE] [--auth basic|token]
+//                   [--token-realm URL] [--token-service NAME] [--token-issuer NAME]
+//                   [--token-key PEM --token-cert PEM] [--token-lifetime SECONDS]
 //
 // --htpasswd: Basic authentication; the file's (bcrypt) users may pull, push and delete everything; no
 // anonymous access. --auth-config: the JSON access configuration of accessconfig.h (users, groups, rules).
+// --auth overrides the configuration's "auth": token serves Docker's token flow (tokenservice.h) at /token
+// on the same port, signing with a key generated at start unless --token-key/--token-cert name one (give
+// them, and put the certificate in another registry's rootcertbundle, to let that registry trust our tokens).
 // The access configuration is read at start; changing it needs a restart.
 //
 // SIGINT/SIGTERM stop it gracefully: no new connections, requests in flight finish, then it exits 0.
@@ -17,6 +22,8 @@
 #include "requestlog.h"
 #include "rulesauthorizer.h"
 #include "server.h"
+#include "signingkey.h"
+#include "tokenservice.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -94,6 +101,11 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port, QStr
     return true;
 }
 
+QString tokenOptionsRealm(const Minato::Registry::TokenServiceOptions &options)
+{
+    return options.realm.isEmpty() ? QString::fromLatin1(options.path) : options.realm;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -103,8 +115,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(MINATO_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Minato's OCI registry (distribution-spec %1), headless.")
-                                         .arg(Minato::Registry::distributionSpecVersion()));
+    parser.setApplicationDescription(
+        tr("Minato's OCI registry (distribution-spec %1), headless.").arg(Minato::Registry::distributionSpecVersion()));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("serve (the default)"));
@@ -132,8 +144,32 @@ int main(int argc, char *argv[])
     const QCommandLineOption authConfig(QStringLiteral("auth-config"),
                                         tr("Access configuration (JSON: auth, users, groups, rules)."),
                                         QStringLiteral("file"));
+    const QCommandLineOption authMode(QStringLiteral("auth"),
+                                      tr("basic or token (Docker's token flow, endpoint /token); overrides the "
+                                         "access configuration's \"auth\"."),
+                                      QStringLiteral("mode"));
+    const QCommandLineOption tokenRealm(QStringLiteral("token-realm"),
+                                        tr("Token endpoint URL announced to clients (default: this server's "
+                                           "/token, as each client reached it)."),
+                                        QStringLiteral("url"));
+    const QCommandLineOption tokenService(QStringLiteral("token-service"),
+                                          tr("Service name in challenges and tokens (default minato-registry)."),
+                                          QStringLiteral("name"), QStringLiteral("minato-registry"));
+    const QCommandLineOption tokenIssuer(QStringLiteral("token-issuer"),
+                                         tr("Issuer name in tokens (default minato-registry)."), QStringLiteral("name"),
+                                         QStringLiteral("minato-registry"));
+    const QCommandLineOption tokenKey(QStringLiteral("token-key"),
+                                      tr("PEM private key (EC P-256 or RSA) to sign tokens with (default: "
+                                         "generated at start, in memory)."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption tokenCert(QStringLiteral("token-cert"), tr("PEM certificate of --token-key."),
+                                       QStringLiteral("file"));
+    const QCommandLineOption tokenLifetime(QStringLiteral("token-lifetime"),
+                                           tr("Seconds an access token is valid (default 300)."),
+                                           QStringLiteral("seconds"), QStringLiteral("300"));
     for (const auto *option :
-         {&listen, &root, &noFsync, &readOnly, &tlsCert, &tlsKey, &workers, &logLevel, &htpasswd, &authConfig}) {
+         {&listen, &root, &noFsync, &readOnly, &tlsCert, &tlsKey, &workers, &logLevel, &htpasswd, &authConfig,
+          &authMode, &tokenRealm, &tokenService, &tokenIssuer, &tokenKey, &tokenCert, &tokenLifetime}) {
         parser.addOption(*option);
     }
     parser.process(app);
@@ -180,6 +216,43 @@ int main(int argc, char *argv[])
         }
         access = *loaded;
     }
+    if (parser.isSet(authMode)) {
+        const QString mode = parser.value(authMode);
+        if (!access || (mode != u"basic" && mode != u"token")) {
+            err << tr("minato-registry: --auth basic|token needs --htpasswd or --auth-config.") << Qt::endl;
+            return 2;
+        }
+        access->auth = mode == u"token" ? Minato::Registry::AccessConfig::Auth::Token
+                                        : Minato::Registry::AccessConfig::Auth::Basic;
+    }
+    if (parser.isSet(tokenKey) != parser.isSet(tokenCert)) {
+        err << tr("minato-registry: --token-key and --token-cert go together.") << Qt::endl;
+        return 2;
+    }
+    bool lifetimeOk = false;
+    const int lifetime = parser.value(tokenLifetime).toInt(&lifetimeOk);
+    if (!lifetimeOk || lifetime < 1 || lifetime > 24 * 3600) {
+        err << tr("minato-registry: --token-lifetime must be 1 to 86400 seconds.") << Qt::endl;
+        return 2;
+    }
+    std::shared_ptr<Minato::Registry::TokenService> tokens;
+    if (access && access->auth == Minato::Registry::AccessConfig::Auth::Token) {
+        const auto key = parser.isSet(tokenKey)
+                             ? Minato::Registry::SigningKey::load(parser.value(tokenKey), parser.value(tokenCert))
+                             : Minato::Registry::SigningKey::generate(parser.value(tokenIssuer));
+        if (!key) {
+            err << tr("minato-registry: %1").arg(key.error().message()) << Qt::endl;
+            return 2;
+        }
+        Minato::Registry::TokenService::Options tokenOptions;
+        tokenOptions.realm = parser.value(tokenRealm);
+        tokenOptions.service = parser.value(tokenService);
+        tokenOptions.issuer = parser.value(tokenIssuer);
+        tokenOptions.lifetimeSeconds = lifetime;
+        tokens = std::make_shared<Minato::Registry::TokenService>(
+            *key, tokenOptions, std::make_shared<Minato::Registry::PasswordVerifier>(access->users),
+            std::make_shared<Minato::Registry::RulesAuthorizer>(*access));
+    }
 
     raiseFileLimit();
 
@@ -202,26 +275,26 @@ int main(int argc, char *argv[])
         if (access->auth == Minato::Registry::AccessConfig::Auth::Basic) {
             auto verifier = std::make_shared<Minato::Registry::PasswordVerifier>(access->users);
             registry.setAuthenticator(std::make_shared<Minato::Registry::BasicAuthenticator>(verifier));
+        } else if (tokens) {
+            registry.setTokenService(tokens);
         }
     }
 
     // One line per request on stdout; several workers write at once, so serialise the lines.
     auto outMutex = std::make_shared<QMutex>();
     const bool logRequests = level == u"info";
-    auto handler = std::make_shared<Minato::Registry::RequestLog>(
-        registry.handler(), [outMutex, logRequests](const QString &line) {
-            if (!logRequests) {
-                return;
-            }
-            QMutexLocker lock(outMutex.get());
-            QTextStream(stdout) << QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) << u' ' << line
-                                << Qt::endl;
-        });
+    auto handler = std::make_shared<Minato::Registry::RequestLog>(registry.handler(), [outMutex, logRequests](
+                                                                                          const QString &line) {
+        if (!logRequests) {
+            return;
+        }
+        QMutexLocker lock(outMutex.get());
+        QTextStream(stdout) << QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) << u' ' << line << Qt::endl;
+    });
 
     Minato::Registry::Server server(handler);
     if (!server.start(serverOptions)) {
-        err << tr("minato-registry: cannot listen on %1: %2").arg(parser.value(listen), server.lastError())
-            << Qt::endl;
+        err << tr("minato-registry: cannot listen on %1: %2").arg(parser.value(listen), server.lastError()) << Qt::endl;
         return 1;
     }
     const QString scheme = serverOptions.tls.enabled() ? QStringLiteral("https") : QStringLiteral("http");
@@ -236,10 +309,15 @@ int main(int argc, char *argv[])
     }
 
     if (access && level != u"error") {
-        const bool basic = access->auth == Minato::Registry::AccessConfig::Auth::Basic;
+        using Auth = Minato::Registry::AccessConfig::Auth;
+        const QString mode = access->auth == Auth::Basic ? tr("Basic authentication")
+                             : access->auth == Auth::Token
+                                 ? tr("token authentication (%1 signed tokens, endpoint %2)")
+                                       .arg(tokens->key().algorithm(), tokenOptionsRealm(tokens->options()))
+                                 : tr("no authentication");
         QTextStream(stdout) << tr("minato-registry: access control on: %1, %2 user(s), %3 rule(s), anonymous pull %4")
-                                   .arg(basic ? tr("Basic authentication") : tr("no authentication"),
-                                        QString::number(access->users.size()), QString::number(access->rules.size()),
+                                   .arg(mode, QString::number(access->users.size()),
+                                        QString::number(access->rules.size()),
                                         access->anonymousPull ? tr("on") : tr("off"))
                             << Qt::endl;
     }
@@ -255,7 +333,8 @@ int main(int argc, char *argv[])
             }
             server.stop();
         });
-        struct sigaction action{};
+        struct sigaction action
+        {};
         action.sa_handler = onSignal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;

@@ -56,6 +56,8 @@ public:
     PasswordVerifier &operator=(const PasswordVerifier &) = delete;
 
     Result verify(const QHostAddress &client, const QString &user, const QByteArray &password);
+    // Whether the user exists (a refresh token names one that may have been removed since).
+    bool knowsUser(const QString &user) const { return m_users.contains(user); }
 
     // How many times crypt_r() ran: the test hook that shows the cache works without timing anything.
     int cryptCalls() const { return m_cryptCalls.load(); }

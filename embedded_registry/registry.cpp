@@ -66,6 +66,13 @@ void Registry::setAuthenticator(std::shared_ptr<const Authenticator> authenticat
     }
 }
 
+void Registry::setTokenService(std::shared_ptr<TokenService> tokens)
+{
+    if (m_handler) {
+        m_handler->setTokenService(std::move(tokens));
+    }
+}
+
 int Registry::purgeExpiredUploads()
 {
     return m_open ? m_storage->uploads.purgeExpired() : 0;

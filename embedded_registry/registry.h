@@ -29,6 +29,7 @@ class Layout;
 class MetadataStore;
 class RegistryHandler;
 class RequestHandler;
+class TokenService;
 class UploadStore;
 
 class Registry
@@ -55,6 +56,8 @@ public:
     void setAuthorizer(std::shared_ptr<const Authorizer> authorizer);
     // THE AUTHENTICATION SEAM (authenticator.h); the default (nullptr) treats every request as anonymous.
     void setAuthenticator(std::shared_ptr<const Authenticator> authenticator);
+    // Docker's token authentication (tokenservice.h): the token endpoint on this server and Bearer requests.
+    void setTokenService(std::shared_ptr<TokenService> tokens);
 
     // Removes expired upload sessions now (they are also purged lazily); returns how many.
     int purgeExpiredUploads();

@@ -1,6 +1,9 @@
 // RegistryHandler: dispatch, shared answers, and the read-only listings (base, catalog, tags, referrers).
 #include "registryhandler.h"
 
+#include "accessconfig.h"
+#include "tokenservice.h"
+
 #include "oci/link.h"
 #include "oci/mediatype.h"
 
@@ -73,12 +76,26 @@ void RegistryHandler::setAuthenticator(std::shared_ptr<const Authenticator> auth
 {
     QMutexLocker locker(&m_authorizerMutex);
     m_authenticator = std::move(authenticator);
+    m_tokens.reset();
 }
 
 std::shared_ptr<const Authenticator> RegistryHandler::authenticator() const
 {
     QMutexLocker locker(&m_authorizerMutex);
     return m_authenticator;
+}
+
+void RegistryHandler::setTokenService(std::shared_ptr<TokenService> tokens)
+{
+    QMutexLocker locker(&m_authorizerMutex);
+    m_tokens = tokens;
+    m_authenticator = std::move(tokens);
+}
+
+std::shared_ptr<TokenService> RegistryHandler::tokenService() const
+{
+    QMutexLocker locker(&m_authorizerMutex);
+    return m_tokens;
 }
 
 // ---- shared ---------------------------------------------------------------------------------------------------
@@ -140,13 +157,28 @@ QString RegistryHandler::userOf(const Exchange &ex) const
     return ex.user();
 }
 
-void RegistryHandler::failUnauthorized(Exchange &ex)
+void RegistryHandler::failUnauthorized(Exchange &ex, const QString &scope, ChallengeContext::Error error)
 {
     HttpHeaders headers;
     if (const auto authn = authenticator()) {
-        headers.set("WWW-Authenticate", authn->challenge());
+        headers.set("WWW-Authenticate", authn->challenge(ChallengeContext{&ex.request(), scope, error}));
     }
     fail(ex, ErrorCode::Unauthorized, {}, 0, std::move(headers));
+}
+
+QString RegistryHandler::scopeFor(const QString &repository, Access access)
+{
+    // What docker and containerd ask for: a push needs pull too (uploads check for existing blobs first).
+    const QString actions = access == Access::Push ? QStringLiteral("pull,push") : accessName(access);
+    return QStringLiteral("repository:") + repository + u':' + actions;
+}
+
+bool RegistryHandler::mayAccess(const Exchange &ex, const QString &repository, Access access) const
+{
+    if (const auto &grants = ex.grants()) {
+        return grants->allows(repository, access);
+    }
+    return authorizer()->allows(userOf(ex), repository, access);
 }
 
 bool RegistryHandler::authenticate(Exchange &ex)
@@ -163,6 +195,7 @@ bool RegistryHandler::authenticate(Exchange &ex)
         return true;
     case Authentication::Outcome::Authenticated:
         ex.setUser(result.user);
+        ex.setGrants(result.grants);
         return true;
     case Authentication::Outcome::RateLimited: {
         HttpHeaders headers;
@@ -175,18 +208,30 @@ bool RegistryHandler::authenticate(Exchange &ex)
         break;
     }
     // A wrong password is 401, not anonymous access and not 403: the client should ask for credentials again.
-    failUnauthorized(ex);
+    failUnauthorized(ex, {},
+                     result.invalidToken ? ChallengeContext::Error::InvalidToken : ChallengeContext::Error::None);
     return false;
 }
 
 bool RegistryHandler::authorize(Exchange &ex, const QString &repository, Access access)
 {
-    const QString user = userOf(ex);
-    if (authorizer()->allows(user, repository, access)) {
+    if (mayAccess(ex, repository, access)) {
         return true;
     }
+    const QString user = userOf(ex);
+    const QString scope = scopeFor(repository, access);
+    if (ex.grants()) {
+        // The token does not cover this. When its user may do it, the client only has to ask for a token with
+        // this scope (RFC 6750 §3.1 insufficient_scope); when not, asking again would not help.
+        if (user.isEmpty() || authorizer()->allows(user, repository, access)) {
+            failUnauthorized(ex, scope, ChallengeContext::Error::InsufficientScope);
+        } else {
+            fail(ex, ErrorCode::Denied);
+        }
+        return false;
+    }
     if (user.isEmpty()) {
-        failUnauthorized(ex);
+        failUnauthorized(ex, scope);
     } else {
         fail(ex, ErrorCode::Denied);
     }
@@ -230,6 +275,10 @@ void RegistryHandler::handle(Exchange &ex)
     const RouteMatch m = m_routes.match(QString::fromLatin1(request.method), QString::fromLatin1(request.path),
                                         QString::fromLatin1(request.query));
     if (!m.matched()) {
+        if (const auto tokens = tokenService(); tokens && request.path == tokens->options().path) {
+            tokens->handle(ex);
+            return;
+        }
         failRoute(ex, m);
         return;
     }
@@ -294,7 +343,7 @@ void RegistryHandler::handle(Exchange &ex)
 void RegistryHandler::base(Exchange &ex)
 {
     // With authentication on, /v2/ is where clients (docker/podman login, skopeo) learn to send credentials.
-    if (userOf(ex).isEmpty() && authenticator()) {
+    if (userOf(ex).isEmpty() && !ex.grants() && authenticator()) {
         failUnauthorized(ex);
         return;
     }
@@ -305,7 +354,15 @@ void RegistryHandler::base(Exchange &ex)
 
 void RegistryHandler::catalog(Exchange &ex, const RouteMatch &m)
 {
-    // The catalog lists only what the user may pull (the authorizer decides per repository).
+    // With tokens, listing needs "registry:catalog:*" (distribution's scope for it) — asked for like any other.
+    const auto authn = authenticator();
+    if (authn && authn->usesTokens() && !(ex.grants() && ex.grants()->allowsCatalog())) {
+        failUnauthorized(ex, QStringLiteral("registry:catalog:*"),
+                         ex.grants() ? ChallengeContext::Error::InsufficientScope : ChallengeContext::Error::None);
+        return;
+    }
+    // The catalog lists only what the user may pull (the authorizer decides per repository, for the token's
+    // user too: a token cannot name every repository).
     const auto access = authorizer();
     const QString user = userOf(ex);
     QStringList visible;

@@ -37,6 +37,8 @@
 
 namespace Minato::Registry {
 
+class TokenService;
+
 class RegistryHandler final : public RequestHandler
 {
 public:
@@ -54,6 +56,10 @@ public:
     // nullptr (the default): no authentication, every request is anonymous.
     void setAuthenticator(std::shared_ptr<const Authenticator> authenticator);
     std::shared_ptr<const Authenticator> authenticator() const;
+    // Token authentication (tokenservice.h): the service becomes the authenticator, and its endpoint answers
+    // at its path (outside /v2/). nullptr turns it off (and authentication with it).
+    void setTokenService(std::shared_ptr<TokenService> tokens);
+    std::shared_ptr<TokenService> tokenService() const;
 
     void handle(Exchange &exchange) override;
 
@@ -71,8 +77,13 @@ private:
     bool authorize(Exchange &ex, const QString &repository, Access access);
     // Records the user on the exchange; answers 401/429 and returns false when the credentials are refused.
     bool authenticate(Exchange &ex);
-    // 401 UNAUTHORIZED with the authenticator's challenge.
-    void failUnauthorized(Exchange &ex);
+    // 401 UNAUTHORIZED with the authenticator's challenge (for a scope, with an RFC 6750 error, when given).
+    void failUnauthorized(Exchange &ex, const QString &scope = {},
+                          ChallengeContext::Error error = ChallengeContext::Error::None);
+    // The scope a client must ask a token for: "repository:team/app:pull,push".
+    static QString scopeFor(const QString &repository, Access access);
+    // Without answering: the token's grants when the request has one, otherwise the Authorizer's verdict.
+    bool mayAccess(const Exchange &ex, const QString &repository, Access access) const;
     // Answers 405 UNSUPPORTED and returns false in read-only mode.
     bool checkWritable(Exchange &ex, const Oci::RouteMatch &m);
     // Answers 400 DIGEST_INVALID and returns false for a digest this store cannot keep (sha256 only).
@@ -119,6 +130,7 @@ private:
     mutable QMutex m_authorizerMutex;
     std::shared_ptr<const Authorizer> m_authorizer;
     std::shared_ptr<const Authenticator> m_authenticator;
+    std::shared_ptr<TokenService> m_tokens;
 };
 
 } // namespace Minato::Registry

@@ -1,6 +1,7 @@
 // Access control of the embedded registry: the access configuration and htpasswd parsers, repository globs,
 // the rules × actions table, the password verifier (crypt_r, cache, rate limit), and the handler's Basic
 // authentication driven through FakeExchange over a real store.
+#include "accesstestsupport.h"
 #include "embedded_registry/accessconfig.h"
 #include "embedded_registry/authenticator.h"
 #include "embedded_registry/passwordverifier.h"
@@ -19,50 +20,7 @@
 #include <atomic>
 
 using namespace Minato::Registry;
-using Minato::Registry::Test::FakeExchange;
-
-namespace {
-
-// `htpasswd -bnBC 4 NAME PASSWORD`: cost 4 keeps the suite fast; crypt_r verifies any cost.
-constexpr char aliceHash[] = "$2y$04$Mh65MJupqPlUmKWyuhHbfuBHft8d8YpzSP2oIlsFMmjgw1.tEsQdy"; // secret
-constexpr char bobHash[] = "$2y$04$uux4ViJrFzEZDxp2lau7Ku88u8c3KotgrRbupbqw4zAl4QXeR9dvm";   // hunter2
-constexpr char carolHash[] = "$2y$04$36KOwDgn0x/v2b5jL.GujOrd9H4LRfF9PNEbWUvWtTibSlLEAKGyS"; // pw3
-
-QByteArray basic(const QByteArray &user, const QByteArray &password)
-{
-    return "Basic " + (user + ':' + password).toBase64();
-}
-
-// alice writes team/** (group dev), bob reads team/**, carol administers everything, anonymous pulls public/*.
-QByteArray teamConfig()
-{
-    return QByteArray(R"({
-        "auth": "basic",
-        "anonymousPull": false,
-        "users": [{"name": "alice", "bcrypt": ")") +
-           aliceHash + R"("}, {"name": "bob", "bcrypt": ")" + bobHash + R"("},
-                  {"name": "carol", "bcrypt": ")" +
-           carolHash + R"("}],
-        "groups": {"dev": ["alice"], "readers": ["bob", "alice"]},
-        "rules": [
-            {"subject": "group:readers", "repositories": "team/**", "actions": ["pull"]},
-            {"subject": "group:dev", "repositories": "team/**", "actions": ["push"]},
-            {"subject": "user:carol", "repositories": "**", "actions": ["pull", "push", "delete"]},
-            {"subject": "anonymous", "repositories": "public/*", "actions": ["pull"]},
-            {"subject": "*", "repositories": "scratch/*", "actions": ["pull", "push"]}
-        ]
-    })";
-}
-
-AccessConfig parsed(const QByteArray &json)
-{
-    auto config = AccessConfig::parse(json, QStringLiteral("/nonexistent"));
-    INFO((config ? QString() : config.error().message()).toStdString());
-    REQUIRE(config);
-    return *config;
-}
-
-} // namespace
+using namespace Minato::Registry::Test;
 
 TEST_CASE("htpasswd: bcrypt entries, comments and blank lines", "[registry][access]")
 {
@@ -154,7 +112,7 @@ TEST_CASE("Access config: strict parsing names the field", "[registry][access]")
         {"[]", {}},
         {"{", {}},
         {R"({"auth": "digest"})", QStringLiteral("auth")},
-        {R"({"auth": "token"})", QStringLiteral("auth")},
+        {R"({"auth": "token"})", QStringLiteral("users")}, // token auth needs users too
         {R"({"auth": "basic"})", QStringLiteral("users")},
         {R"({"anonymousPul": true})", QStringLiteral("anonymousPul")},
         {R"({"auth": "none", "anonymousPull": "yes"})", QStringLiteral("anonymousPull")},
