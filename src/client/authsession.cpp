@@ -85,12 +85,6 @@ void AuthSession::deliverCredentials(std::optional<Credentials> credentials, int
     if (credentials && credentials->username.isEmpty() && credentials->secret.isEmpty()) {
         credentials.reset();
     }
-    if (credentials && credentials->isIdentityToken) {
-        // An identity token is exchanged at the token endpoint with an OAuth2 refresh_token grant
-        // (distribution docs/spec/auth/oauth.md), which this client does not do yet; never send it as Basic.
-        qCInfo(lcClient) << "identity-token login not supported yet; continuing anonymously";
-        credentials.reset();
-    }
     m_credentials = std::move(credentials);
     m_lookup = Lookup::Done;
     const QList<Waiter> waiters = std::exchange(m_waiters, {});
@@ -134,7 +128,8 @@ QByteArray AuthSession::authorizationFor(const QStringList &scopes) const
 {
     switch (m_scheme) {
     case Scheme::Basic:
-        if (m_lookup == Lookup::Done && m_credentials) {
+        // An identity token is an OAuth2 refresh token: it goes to a token endpoint, never out as Basic.
+        if (m_lookup == Lookup::Done && m_credentials && !m_credentials->isIdentityToken) {
             return basicAuthorization(*m_credentials);
         }
         return {};

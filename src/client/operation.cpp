@@ -207,6 +207,8 @@ void Operation::issue()
         reply = nam->head(request);
     } else if (ex.method == "DELETE") {
         reply = nam->deleteResource(request);
+    } else if (ex.method == "POST") {
+        reply = nam->post(request, ex.body);
     } else {
         reply = nam->sendCustomRequest(request, ex.method);
     }
@@ -400,6 +402,12 @@ void Operation::onChallenge(const HttpResponse &response)
                                                QStringLiteral(": Basic challenge, no credentials")));
                 return;
             }
+            if (credentials->isIdentityToken) {
+                fail(ClientError::authRequired(response.describe() +
+                                               QStringLiteral(": the registry asks for a password (Basic), and the "
+                                                              "saved identity token only works with token auth")));
+                return;
+            }
             m_sentAuth = SentAuth::Basic;
             m_phase = Phase::Main;
             resendMain(AuthSession::basicAuthorization(*credentials));
@@ -447,6 +455,33 @@ void Operation::fetchToken(const std::optional<Credentials> &credentials)
     const bool mayCarrySecret = scheme == u"https" || origin.scheme() == u"http" || sameOrigin(realm, origin);
     const bool withCredentials = credentials.has_value() && mayCarrySecret;
 
+    m_tokenAnonymous = !withCredentials;
+    m_token = Exchange{};
+    m_token.headers = {{QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")}};
+    m_token.maxBodyBytes = qint64(256) * 1024;
+    m_token.authOrigin = realm;
+    if (withCredentials && credentials->isIdentityToken) {
+        // oauth.md "Refresh token format"/"Getting a token": an identity token (what `docker login` stores
+        // when the token server hands out refresh tokens) is exchanged with a form POST, never sent as Basic.
+        QUrlQuery form;
+        form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
+        form.addQueryItem(QStringLiteral("client_id"), QStringLiteral("minato"));
+        if (!m_service.isEmpty()) {
+            form.addQueryItem(QStringLiteral("service"), QString::fromLatin1(QUrl::toPercentEncoding(m_service)));
+        }
+        form.addQueryItem(QStringLiteral("scope"),
+                          QString::fromLatin1(QUrl::toPercentEncoding(m_tokenScopes.join(u' '))));
+        form.addQueryItem(QStringLiteral("refresh_token"),
+                          QString::fromLatin1(QUrl::toPercentEncoding(credentials->secret)));
+        m_token.method = QByteArrayLiteral("POST");
+        m_token.url = realm;
+        m_token.body = form.query(QUrl::FullyEncoded).toUtf8();
+        m_token.headers.append(
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-www-form-urlencoded")});
+        m_phase = Phase::Token;
+        issue();
+        return;
+    }
     QUrlQuery query(realm);
     if (!m_service.isEmpty()) {
         query.addQueryItem(QStringLiteral("service"), QString::fromLatin1(QUrl::toPercentEncoding(m_service)));
@@ -459,14 +494,8 @@ void Operation::fetchToken(const std::optional<Credentials> &credentials)
                            QString::fromLatin1(QUrl::toPercentEncoding(credentials->username)));
     }
     realm.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
-
-    m_tokenAnonymous = !withCredentials;
-    m_token = Exchange{};
     m_token.method = QByteArrayLiteral("GET");
     m_token.url = realm;
-    m_token.headers = {{QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")}};
-    m_token.maxBodyBytes = qint64(256) * 1024;
-    m_token.authOrigin = realm;
     if (withCredentials) {
         m_token.authorization = AuthSession::basicAuthorization(*credentials);
     }

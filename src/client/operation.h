@@ -145,6 +145,7 @@ private:
         QByteArray method;
         QUrl url;
         QList<QPair<QByteArray, QByteArray>> headers;
+        QByteArray body;          // POST only (the OAuth2 token form)
         QByteArray authorization; // sent only while url stays on authOrigin
         QUrl authOrigin;
         bool rawContent = false;

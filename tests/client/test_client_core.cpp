@@ -204,7 +204,9 @@ TEST_CASE("RegistryClient reads an anonymous reference registry", "[client][refe
 
 TEST_CASE("CapabilitiesProbe sees delete disabled on the reference registry", "[client][reference]")
 {
-    ReferenceRegistry registry(ReferenceRegistry::Options{false, {}, {}});
+    ReferenceRegistry::Options options;
+    options.deleteEnabled = false;
+    ReferenceRegistry registry(options);
     if (!registry.start()) {
         FAIL(registry.errorString().toStdString());
     }
@@ -220,7 +222,10 @@ TEST_CASE("CapabilitiesProbe sees delete disabled on the reference registry", "[
 
 TEST_CASE("RegistryClient signs in to the reference registry with htpasswd Basic auth", "[client][reference][auth]")
 {
-    ReferenceRegistry registry(ReferenceRegistry::Options{true, QStringLiteral("minato"), QStringLiteral("p4ss-w0rd")});
+    ReferenceRegistry::Options options;
+    options.htpasswdUser = QStringLiteral("minato");
+    options.htpasswdPassword = QStringLiteral("p4ss-w0rd");
+    ReferenceRegistry registry(options);
     if (!registry.start()) {
         FAIL(registry.errorString().toStdString());
     }

@@ -18,21 +18,10 @@ using namespace Minato::Test;
 
 namespace {
 
-// `htpasswd -Bbn user password` (bcrypt) into dir/htpasswd; empty on failure.
-QString writeHtpasswd(const QTemporaryDir &dir, const QString &user, const QString &password)
+QString htpasswdIn(const QTemporaryDir &dir, const QString &user, const QString &password)
 {
-    QProcess htpasswd;
-    htpasswd.start(QStringLiteral("htpasswd"), {QStringLiteral("-Bbn"), user, password});
-    if (!htpasswd.waitForFinished(30000) || htpasswd.exitCode() != 0) {
-        return {};
-    }
     const QString path = dir.filePath(QStringLiteral("htpasswd"));
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        return {};
-    }
-    file.write(htpasswd.readAllStandardOutput());
-    return path;
+    return writeHtpasswd(path, user, password) ? path : QString();
 }
 
 } // namespace
@@ -40,7 +29,7 @@ QString writeHtpasswd(const QTemporaryDir &dir, const QString &user, const QStri
 TEST_CASE("skopeo pushes and pulls with Basic credentials; no or wrong credentials are refused", "[e2e][auth]")
 {
     QTemporaryDir dir;
-    const QString htpasswd = writeHtpasswd(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));
+    const QString htpasswd = htpasswdIn(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));
     REQUIRE_FALSE(htpasswd.isEmpty());
     EmbeddedRegistryProcess registry;
     if (!registry.start({QStringLiteral("--htpasswd"), htpasswd})) {
@@ -106,7 +95,7 @@ TEST_CASE("podman login against minato-registry --htpasswd", "[e2e][auth][podman
         return;
     }
     QTemporaryDir dir;
-    const QString htpasswd = writeHtpasswd(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));
+    const QString htpasswd = htpasswdIn(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));
     REQUIRE_FALSE(htpasswd.isEmpty());
     EmbeddedRegistryProcess registry;
     if (!registry.start({QStringLiteral("--htpasswd"), htpasswd})) {
@@ -114,20 +103,12 @@ TEST_CASE("podman login against minato-registry --htpasswd", "[e2e][auth][podman
     }
     // PLATFORM.md: podman as root with vfs storage in private directories; a private auth file.
     const auto login = [&](const QString &password) {
-        QProcess podman;
-        podman.setProcessChannelMode(QProcess::MergedChannels);
-        podman.start(QStringLiteral("podman"),
-                     {QStringLiteral("--storage-driver"), QStringLiteral("vfs"), QStringLiteral("--root"),
-                      dir.filePath(QStringLiteral("storage")), QStringLiteral("--runroot"),
-                      dir.filePath(QStringLiteral("run")), QStringLiteral("--cgroup-manager"),
-                      QStringLiteral("cgroupfs"), QStringLiteral("--events-backend"), QStringLiteral("none"),
-                      QStringLiteral("login"), QStringLiteral("--tls-verify=false"), QStringLiteral("--authfile"),
-                      dir.filePath(QStringLiteral("auth.json")), registry.hostPort(), QStringLiteral("-u"),
-                      QStringLiteral("ci"), QStringLiteral("-p"), password});
-        const bool finished = podman.waitForFinished(60000);
-        const QString output = QString::fromUtf8(podman.readAll());
-        UNSCOPED_INFO(output.toStdString());
-        return finished && podman.exitStatus() == QProcess::NormalExit ? podman.exitCode() : -1;
+        const ProcessResult result = runPodman(
+            dir.path(), {QStringLiteral("login"), QStringLiteral("--tls-verify=false"), QStringLiteral("--authfile"),
+                         dir.filePath(QStringLiteral("auth.json")), registry.hostPort(), QStringLiteral("-u"),
+                         QStringLiteral("ci"), QStringLiteral("-p"), password});
+        UNSCOPED_INFO(result.output.toStdString());
+        return result.exitCode;
     };
     CHECK(login(QStringLiteral("wrong")) != 0);
     CHECK(login(QStringLiteral("s3cret-pass")) == 0);

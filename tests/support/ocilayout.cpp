@@ -82,7 +82,10 @@ OciLayoutImage buildImageBlobs(const QString &layoutDir, const QString &tag,
     }
     // Deterministic tar: fixed owner, mode and mtime, sorted names.
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const QString tarPath = content.filePath(QStringLiteral("../layer.tar"));
+    // Beside the content, not in it (tar would archive itself), and in a directory of its own: "../layer.tar"
+    // was one path in the temp directory shared by every test process running at the same time.
+    QTemporaryDir tarDir;
+    const QString tarPath = tarDir.filePath(QStringLiteral("layer.tar"));
     ProcessResult tar = run(QStringLiteral("tar"),
                             {QStringLiteral("--sort=name"), QStringLiteral("--owner=0"), QStringLiteral("--group=0"),
                              QStringLiteral("--numeric-owner"), QStringLiteral("--mtime=2024-01-01 00:00Z"),
@@ -265,6 +268,28 @@ ProcessResult runSkopeo(const QStringList &arguments, int timeoutMs)
     QStringList args{QStringLiteral("--policy"), policy};
     args += arguments;
     return run(QStringLiteral("skopeo"), args, env, timeoutMs);
+}
+
+ProcessResult runPodman(const QString &stateDir, const QStringList &arguments, int timeoutMs)
+{
+    QStringList args{QStringLiteral("--storage-driver"), QStringLiteral("vfs"),
+                     QStringLiteral("--root"),           stateDir + QStringLiteral("/storage"),
+                     QStringLiteral("--runroot"),        stateDir + QStringLiteral("/run"),
+                     QStringLiteral("--cgroup-manager"), QStringLiteral("cgroupfs"),
+                     QStringLiteral("--events-backend"), QStringLiteral("none")};
+    args += arguments;
+    return run(QStringLiteral("podman"), args, QProcessEnvironment::systemEnvironment(), timeoutMs);
+}
+
+bool writeHtpasswd(const QString &path, const QString &user, const QString &password)
+{
+    const ProcessResult result = run(QStringLiteral("htpasswd"), {QStringLiteral("-Bbn"), user, password},
+                                     QProcessEnvironment::systemEnvironment(), 30000);
+    if (result.exitCode != 0) {
+        return false;
+    }
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(result.output.trimmed().toUtf8() + '\n') > 0;
 }
 
 } // namespace Minato::Test

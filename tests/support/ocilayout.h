@@ -69,5 +69,11 @@ struct ProcessResult
 // Runs skopeo with a permissive signature policy of its own and a private, empty blob-info cache
 // (PLATFORM.md: otherwise skopeo may mount blobs it saw in earlier runs instead of uploading them).
 ProcessResult runSkopeo(const QStringList &arguments, int timeoutMs = 120000);
+// podman as root with vfs storage, its state (storage, run root) under stateDir (PLATFORM.md):
+//   runPodman(dir.path(), {"login", "--tls-verify=false", "--authfile", authFile, hostPort, "-u", "ci", …});
+ProcessResult runPodman(const QString &stateDir, const QStringList &arguments, int timeoutMs = 120000);
+// `htpasswd -Bbn user password` (bcrypt) written to path; false when htpasswd failed or the file could not be
+// written.
+bool writeHtpasswd(const QString &path, const QString &user, const QString &password);
 
 } // namespace Minato::Test

@@ -1,5 +1,7 @@
 #include "referenceregistry.h"
 
+#include "ocilayout.h"
+
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QTcpServer>
@@ -17,9 +19,13 @@ quint16 freeLoopbackPort()
     return server.serverPort();
 }
 
-ReferenceRegistry::ReferenceRegistry() : ReferenceRegistry(Options{}) {}
+ReferenceRegistry::ReferenceRegistry()
+    : ReferenceRegistry(Options{})
+{}
 
-ReferenceRegistry::ReferenceRegistry(Options options) : m_options(std::move(options)) {}
+ReferenceRegistry::ReferenceRegistry(Options options)
+    : m_options(std::move(options))
+{}
 
 ReferenceRegistry::~ReferenceRegistry()
 {
@@ -66,29 +72,29 @@ bool ReferenceRegistry::start()
     QString auth;
     if (!m_options.htpasswdUser.isEmpty()) {
         const QString htpasswd = m_dir.filePath(QStringLiteral("htpasswd"));
-        QProcess hp;
-        hp.start(QStringLiteral("htpasswd"), {QStringLiteral("-Bbn"), m_options.htpasswdUser, m_options.htpasswdPassword});
-        if (!hp.waitForFinished(20000) || hp.exitCode() != 0) {
-            m_error = QStringLiteral("htpasswd failed: ") + QString::fromLocal8Bit(hp.readAllStandardError());
-            return false;
-        }
-        QFile f(htpasswd);
-        if (!f.open(QIODevice::WriteOnly) || f.write(hp.readAllStandardOutput()) < 0) {
-            m_error = QStringLiteral("cannot write htpasswd");
+        if (!writeHtpasswd(htpasswd, m_options.htpasswdUser, m_options.htpasswdPassword)) {
+            m_error = QStringLiteral("htpasswd failed");
             return false;
         }
         auth = QStringLiteral("auth:\n  htpasswd:\n    realm: minato-test\n    path: %1\n").arg(htpasswd);
     }
+    if (!m_options.tokenRealm.isEmpty()) {
+        auth = QStringLiteral("auth:\n  token:\n    realm: %1\n    service: %2\n    issuer: %3\n"
+                              "    rootcertbundle: %4\n")
+                   .arg(m_options.tokenRealm, m_options.tokenService, m_options.tokenIssuer,
+                        m_options.tokenRootCertBundle);
+    }
 
-    const QString config = QStringLiteral("version: 0.1\n"
-                                          "log:\n  level: error\n  accesslog:\n    disabled: true\n"
-                                          "storage:\n  filesystem:\n    rootdirectory: %1\n"
-                                          "  delete:\n    enabled: %2\n"
-                                          "http:\n  addr: 127.0.0.1:%3\n"
-                                          "%4")
-                               .arg(storageDir(), m_options.deleteEnabled ? QStringLiteral("true") : QStringLiteral("false"))
-                               .arg(m_port)
-                               .arg(auth);
+    const QString config =
+        QStringLiteral("version: 0.1\n"
+                       "log:\n  level: error\n  accesslog:\n    disabled: true\n"
+                       "storage:\n  filesystem:\n    rootdirectory: %1\n"
+                       "  delete:\n    enabled: %2\n"
+                       "http:\n  addr: 127.0.0.1:%3\n"
+                       "%4")
+            .arg(storageDir(), m_options.deleteEnabled ? QStringLiteral("true") : QStringLiteral("false"))
+            .arg(m_port)
+            .arg(auth);
     const QString configPath = m_dir.filePath(QStringLiteral("config.yml"));
     QFile cf(configPath);
     if (!cf.open(QIODevice::WriteOnly) || cf.write(config.toUtf8()) < 0) {

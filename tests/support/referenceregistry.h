@@ -2,7 +2,7 @@
 
 // The CNCF reference registry (Debian package docker-registry, distribution 2.8) as a real peer for
 // tests: started on a free loopback port with filesystem storage in a temporary directory, delete
-// enabled, optionally behind htpasswd Basic auth; stopped when the object is destroyed.
+// enabled, optionally behind htpasswd Basic auth or token auth; stopped when the object is destroyed.
 //
 //   ReferenceRegistry registry;
 //   REQUIRE(registry.start());                 // waits until GET /v2/ answers
@@ -26,6 +26,12 @@ public:
         bool deleteEnabled = true;
         QString htpasswdUser; // Basic auth when not empty (bcrypt entry written with htpasswd -B)
         QString htpasswdPassword;
+        // Token auth when tokenRealm is not empty: distribution trusts JWTs whose x5c chains to the PEM
+        // certificates in tokenRootCertBundle, issued by tokenIssuer for tokenService (auth.token config).
+        QString tokenRealm;
+        QString tokenService;
+        QString tokenIssuer;
+        QString tokenRootCertBundle;
     };
 
     ReferenceRegistry();
