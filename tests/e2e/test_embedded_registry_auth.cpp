@@ -26,7 +26,7 @@ QString htpasswdIn(const QTemporaryDir &dir, const QString &user, const QString 
 
 } // namespace
 
-TEST_CASE("skopeo pushes and pulls with Basic credentials; no or wrong credentials are refused", "[e2e][auth]")
+TEST_CASE("skopeo pushes and pulls with Basic credentials, no or wrong credentials are refused", "[e2e][auth]")
 {
     QTemporaryDir dir;
     const QString htpasswd = htpasswdIn(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));

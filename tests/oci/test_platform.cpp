@@ -149,7 +149,7 @@ TEST_CASE("Platform matching treats aliases and default variants as equal", "[pl
     CHECK(Platform::defaultVariant(u"s390x").isEmpty());
 }
 
-TEST_CASE("Platform::matches follows containerd's compatibility; matchesExactly does not", "[platform]")
+TEST_CASE("Platform::matches follows containerd's compatibility, matchesExactly does not", "[platform]")
 {
     struct Case
     {

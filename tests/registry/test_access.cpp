@@ -393,7 +393,7 @@ TEST_CASE("Basic auth: /v2/ asks for credentials, a wrong password is 401, a ref
     CHECK(h.verifier->cryptCalls() <= 6);
 }
 
-TEST_CASE("Basic auth: catalog and mounts follow pull rights; failures are rate-limited", "[registry][access]")
+TEST_CASE("Basic auth: catalog and mounts follow pull rights, failures are rate-limited", "[registry][access]")
 {
     AuthHarness h;
     const QByteArray carol = basic("carol", "pw3");

@@ -112,7 +112,7 @@ TEST_CASE("TokenScope: type(class):name:actions", "[registry][token]")
     CHECK_FALSE(TokenScope::parseList({QStringLiteral("repository:a:pull nonsense")}));
 }
 
-TEST_CASE("TokenClaims: JSON both ways; aud as a string or an array", "[registry][token]")
+TEST_CASE("TokenClaims: JSON both ways, aud as a string or an array", "[registry][token]")
 {
     TokenClaims claims;
     claims.issuer = QStringLiteral("iss");

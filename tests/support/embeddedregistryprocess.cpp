@@ -3,6 +3,10 @@
 #include <QDir>
 #include <QRegularExpression>
 
+#ifdef Q_OS_UNIX
+#include <csignal>
+#endif
+
 namespace Minato::Test {
 
 EmbeddedRegistryProcess::EmbeddedRegistryProcess() = default;
@@ -16,14 +20,20 @@ bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
 {
     const QString exe = QDir(QStringLiteral(MINATO_BIN_DIR)).filePath(QStringLiteral("minato-registry"));
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    m_process.start(exe, QStringList{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                     QStringLiteral("--root"), m_root.path(), QStringLiteral("--no-fsync")} +
-                             extraArguments);
+    m_output.clear();
+    m_error.clear();
+    m_port = 0;
+    QStringList arguments{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--root"), m_root.path()};
+    if (!m_fsync) {
+        arguments.append(QStringLiteral("--no-fsync"));
+    }
+    m_process.start(exe, arguments + extraArguments);
     if (!m_process.waitForStarted(10000)) {
         m_error = QStringLiteral("minato-registry did not start: ") + m_process.errorString();
         return false;
     }
-    const QRegularExpression banner(QStringLiteral("serving https?://127\\.0\\.0\\.1:(\\d+)"));
+    const QRegularExpression banner(QStringLiteral("serving (https?)://127\\.0\\.0\\.1:(\\d+)"));
     for (int i = 0; i < 200; ++i) {
         if (banner.match(m_output).hasMatch() || m_process.state() == QProcess::NotRunning) {
             break;
@@ -31,7 +41,9 @@ bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
         m_process.waitForReadyRead(100);
         m_output += QString::fromUtf8(m_process.readAll());
     }
-    m_port = static_cast<quint16>(banner.match(m_output).captured(1).toUInt());
+    const QRegularExpressionMatch match = banner.match(m_output);
+    m_scheme = match.hasMatch() ? match.captured(1) : QStringLiteral("http");
+    m_port = static_cast<quint16>(match.captured(2).toUInt());
     if (m_port == 0) {
         m_error = QStringLiteral("minato-registry did not report a port: ") + m_output;
         return false;
@@ -52,6 +64,21 @@ int EmbeddedRegistryProcess::stop()
     }
     m_output += QString::fromUtf8(m_process.readAll());
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+void EmbeddedRegistryProcess::kill()
+{
+    if (m_process.state() == QProcess::NotRunning) {
+        return;
+    }
+#ifdef Q_OS_UNIX
+    ::kill(static_cast<pid_t>(m_process.processId()), SIGKILL);
+#else
+    m_process.kill();
+#endif
+    // Reaps it: a zombie would still count as a running process to the root's lock file.
+    m_process.waitForFinished(10000);
+    m_output += QString::fromUtf8(m_process.readAll());
 }
 
 } // namespace Minato::Test

@@ -1,11 +1,15 @@
 #pragma once
 
 // minato-registry as a real process for end-to-end tests: `serve` on a free loopback port with a
-// temporary root (or a given one), stopped with SIGTERM when the object is destroyed.
+// temporary root (or a given one), stopped with SIGTERM when the object is destroyed. Started with
+// --tls-cert/--tls-key, baseUrl() is https://. The root outlives stop() and kill(): start() again serves the
+// same data (on a new port), as a restarted server would.
 //
 //   EmbeddedRegistryProcess registry;
 //   REQUIRE(registry.start());
 //   runSkopeo({"copy", …, "docker://" + registry.hostPort() + "/team/app:v1", "--dest-tls-verify=false"});
+//   registry.kill();          // SIGKILL: a crash, for crash-safety tests
+//   REQUIRE(registry.start()); // same root
 
 #include <QProcess>
 #include <QString>
@@ -27,18 +31,29 @@ public:
     bool start(const QStringList &extraArguments = {});
     // SIGTERM and wait; returns the exit code (-1 when it had to be killed).
     int stop();
+    // SIGKILL now (no shutdown at all: a crash) and wait until the process is gone.
+    void kill();
+    // fsync before renames (the server's default); off unless set, since it is a throwaway registry (--no-fsync).
+    // Takes effect at the next start().
+    void setFsync(bool enabled) { m_fsync = enabled; }
+    // The server's process id while it runs, else 0.
+    qint64 pid() const { return m_process.processId(); }
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     QString errorString() const { return m_error; }
     QString output() const { return m_output; }
 
     quint16 port() const { return m_port; }
     QString hostPort() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
-    QUrl baseUrl() const { return QUrl(QStringLiteral("http://") + hostPort()); }
+    // http:// or https://, as the server's banner says.
+    QUrl baseUrl() const { return QUrl(m_scheme + QStringLiteral("://") + hostPort()); }
     QString root() const { return m_root.path(); }
 
 private:
     QTemporaryDir m_root;
     QProcess m_process;
     quint16 m_port = 0;
+    QString m_scheme = QStringLiteral("http");
+    bool m_fsync = false;
     QString m_error;
     QString m_output;
 };
