@@ -1,75 +1,56 @@
-// minatoctl: Minato's client as a command for scripts (regctl/crane-like). Registry commands arrive with
-// the client; `ref` already explains an image reference the way the app and docker read it.
+// minatoctl: Minato's client as a command for scripts (regctl/crane-like), on Minato's saved connections and
+// keychain. main() only dispatches; each command group lives in commands_*.cpp and shares clicontext.h.
+#include "clicontext.h"
+#include "commands.h"
+
 #include "client/clientinfo.h"
-#include "oci/reference.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTextStream>
+
+#include <functional>
+#include <map>
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("minatoctl", text);
-}
+using Minato::Cli::tr;
 
-// `minatoctl ref [--json] REFERENCE…`: normalised name, familiar form, API host, path, tag, digest.
-// Exit status 1 when any reference is invalid, with the reason on stderr.
-int refCommand(const QStringList &arguments)
+QString overview()
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Explain image references: minatoctl ref [--json] REFERENCE…"));
-    parser.addHelpOption();
-    const QCommandLineOption json(QStringLiteral("json"), tr("Print one JSON object per reference."));
-    parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("reference"), tr("An image reference, such as alpine:3.19."));
-    parser.process(arguments);
-
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    const QStringList refs = parser.positionalArguments();
-    if (refs.isEmpty()) {
-        err << tr("minatoctl ref: give at least one reference, such as alpine:3.19") << Qt::endl;
-        return 2;
-    }
-    int status = 0;
-    for (const QString &text : refs) {
-        const auto ref = Minato::Oci::Reference::parseNormalized(text);
-        if (!ref) {
-            err << tr("minatoctl ref: \"%1\" is not a valid reference: %2").arg(text, ref.error().message())
-                << Qt::endl;
-            status = 1;
-            continue;
-        }
-        const QJsonObject o{
-            {QStringLiteral("input"), text},
-            {QStringLiteral("reference"), ref->toString()},
-            {QStringLiteral("familiar"), ref->familiarString()},
-            {QStringLiteral("domain"), ref->domain()},
-            {QStringLiteral("registry"), ref->registryHost()},
-            {QStringLiteral("repository"), ref->path()},
-            {QStringLiteral("tag"), ref->hasTag() ? ref->tag() : QString()},
-            {QStringLiteral("digest"), ref->hasDigest() ? ref->digest().toString() : QString()},
-            {QStringLiteral("pull"), ref->withDefaultTag().toString()},
-        };
-        if (parser.isSet(json)) {
-            out << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
-        } else {
-            if (&text != &refs.first()) {
-                out << Qt::endl; // a blank line between references
-            }
-            for (const char *key : {"reference", "familiar", "registry", "repository", "tag", "digest", "pull"}) {
-                const QString value = o.value(QLatin1String(key)).toString();
-                if (!value.isEmpty()) {
-                    out << QString::fromLatin1(key).leftJustified(11) << value << Qt::endl;
-                }
-            }
-        }
-    }
-    return status;
+    return tr("Minato's registry client for scripts.\n"
+              "\n"
+              "Commands (minatoctl COMMAND --help for each):\n"
+              "  probe REGISTRY          what a registry supports (sign-in, catalog, delete, referrers)\n"
+              "  ls REGISTRY             list repositories (the catalog), page by page; --filter RE\n"
+              "  tags REPO               list a repository's tags\n"
+              "  inspect REF             digest, platforms, layers and sizes, created, config summary;\n"
+              "                          --platform os/arch[/variant] picks from a multi-platform image\n"
+              "  manifest REF            the manifest bytes, unchanged (checked against the digest)\n"
+              "  config REF              the image config bytes, unchanged (checked against the digest)\n"
+              "  login REGISTRY          check a login and save it in the keychain:\n"
+              "                          --username USER --password-stdin\n"
+              "  logout REGISTRY         remove a saved login\n"
+              "  connections             list saved connections; connections add NAME URL | remove NAME\n"
+              "  ref REFERENCE…          explain image references (normalised, registry, tag)\n"
+              "\n"
+              "REGISTRY is host[:port] (docker.io, 127.0.0.1:5000, [::1]:5000), an http(s):// URL, or the name of\n"
+              "a saved connection. REPO and REF are docker references: host:port/team/app:v1, team/app@sha256:…,\n"
+              "alpine (Docker Hub). A saved connection with the same host is used; otherwise https, except plain\n"
+              "http for loopback hosts (localhost, 127.0.0.0/8, ::1) as docker allows, and with --insecure.\n"
+              "Options common to registry commands: --json, --insecure, --ca-file FILE, --timeout SECONDS,\n"
+              "--username USER --password-stdin (this run only; otherwise logins come from docker's\n"
+              "config.json, its credential helpers, then the keychain).\n"
+              "\n"
+              "Exit status:\n"
+              "  0  success\n"
+              "  1  failure not listed below (invalid answer, registry error, keychain failure)\n"
+              "  2  usage: bad arguments, an invalid reference, or an index that needs --platform\n"
+              "     (ref: 2 when no reference is given, 1 for an invalid one)\n"
+              "  3  not found: repository, tag, digest or platform (or private on a token registry)\n"
+              "  4  authentication: sign-in required, credentials refused, or access denied\n"
+              "  5  network: connection refused, DNS failure, reset, or timeout\n"
+              "  6  TLS: handshake or certificate failure (see --ca-file, --insecure)");
 }
 
 } // namespace
@@ -80,16 +61,31 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("minatoctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MINATO_VERSION));
 
+    using Command = std::function<int(const QStringList &)>;
+    const std::map<QString, Command> commands{
+        {QStringLiteral("ref"), Minato::Cli::refCommand},
+        {QStringLiteral("probe"), Minato::Cli::probeCommand},
+        {QStringLiteral("ls"), Minato::Cli::lsCommand},
+        {QStringLiteral("tags"), Minato::Cli::tagsCommand},
+        {QStringLiteral("inspect"), Minato::Cli::inspectCommand},
+        {QStringLiteral("manifest"), Minato::Cli::manifestCommand},
+        {QStringLiteral("config"), Minato::Cli::configCommand},
+        {QStringLiteral("login"), Minato::Cli::loginCommand},
+        {QStringLiteral("logout"), Minato::Cli::logoutCommand},
+        {QStringLiteral("connections"), Minato::Cli::connectionsCommand},
+    };
+
     const QStringList arguments = QCoreApplication::arguments();
-    if (arguments.size() > 1 && arguments.at(1) == u"ref") {
-        QStringList rest = arguments;
-        rest.removeAt(1);
-        return refCommand(rest);
+    if (arguments.size() > 1) {
+        if (const auto it = commands.find(arguments.at(1)); it != commands.end()) {
+            QStringList rest = arguments;
+            rest.removeAt(1);
+            return it->second(rest);
+        }
     }
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Minato's registry client for scripts.\n\nCommands:\n"
-                                        "  ref REFERENCE…   explain image references (normalised, registry, tag)"));
+    parser.setApplicationDescription(overview());
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("Command to run."));
@@ -97,8 +93,8 @@ int main(int argc, char *argv[])
 
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty()) {
-        parser.showHelp(2);
+        parser.showHelp(Minato::Cli::ExitUsage);
     }
     QTextStream(stderr) << tr("minatoctl: unknown command \"%1\"; try --help.").arg(args.first()) << Qt::endl;
-    return 2;
+    return Minato::Cli::ExitUsage;
 }

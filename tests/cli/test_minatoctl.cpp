@@ -37,8 +37,8 @@ TEST_CASE("minatoctl answers --version and rejects unknown commands", "[cli]")
 TEST_CASE("minatoctl ref explains references the way docker reads them", "[cli]")
 {
     const Run run = minatoctl({QStringLiteral("ref"), QStringLiteral("--json"), QStringLiteral("alpine"),
-                               QStringLiteral("ghcr.io/org/app:1.2"), QStringLiteral("[::1]:5000/team/api@sha256:") +
-                                                                          QString(64, u'a')});
+                               QStringLiteral("ghcr.io/org/app:1.2"),
+                               QStringLiteral("[::1]:5000/team/api@sha256:") + QString(64, u'a')});
     INFO(run.err.toStdString());
     REQUIRE(run.exitCode == 0);
     const QStringList lines = run.out.split(u'\n', Qt::SkipEmptyParts);
