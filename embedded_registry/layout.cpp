@@ -233,7 +233,7 @@ void Layout::syncDirectoryOf(const QString &path) const
 #endif
 }
 
-bool Layout::writeAtomically(const QString &path, QByteArrayView data, QString *error) const
+bool Layout::writeAtomically(const QString &path, QByteArrayView data, QString *error, Durability durability) const
 {
     const QString temp = newTempPath();
     QFile file(temp);
@@ -243,7 +243,8 @@ bool Layout::writeAtomically(const QString &path, QByteArrayView data, QString *
         }
         return false;
     }
-    const bool written = file.write(data.data(), data.size()) == data.size() && sync(file);
+    const bool written = file.write(data.data(), data.size()) == data.size() &&
+                         (durability == Durability::Scratch ? file.flush() : sync(file));
     file.close();
     if (!written) {
         if (error) {
@@ -252,7 +253,7 @@ bool Layout::writeAtomically(const QString &path, QByteArrayView data, QString *
         QFile::remove(temp);
         return false;
     }
-    if (!place(temp, path, error)) {
+    if (!place(temp, path, error, durability)) {
         QFile::remove(temp);
         return false;
     }
@@ -273,7 +274,7 @@ bool Layout::moveIntoPlace(const QString &from, const QString &to, QString *erro
     return place(from, to, error);
 }
 
-bool Layout::place(const QString &from, const QString &to, QString *error) const
+bool Layout::place(const QString &from, const QString &to, QString *error, Durability durability) const
 {
     const QString dir = QFileInfo(to).absolutePath();
     if (!QDir().mkpath(dir)) {
@@ -288,7 +289,9 @@ bool Layout::place(const QString &from, const QString &to, QString *error) const
         }
         return false;
     }
-    syncDirectoryOf(to);
+    if (durability == Durability::Durable) {
+        syncDirectoryOf(to);
+    }
     return true;
 }
 

@@ -82,9 +82,16 @@ public:
     // A fresh path in tmp/ (unique; nothing there yet).
     QString newTempPath() const;
 
-    // Writes data to a temp file, fsyncs it (when enabled) and renames it over path, creating path's
-    // directory. Readers see the old content or the new one, never a part.
-    bool writeAtomically(const QString &path, QByteArrayView data, QString *error = nullptr) const;
+    // Durable: fsynced (when enabled) before the rename, and the rename fsynced too — survives power loss.
+    // Scratch: renamed atomically but never fsynced — survives a crash of the process (the kernel keeps
+    // it), may be lost with the machine. For state that can be recreated (upload sessions: a client whose
+    // session is gone starts the upload again).
+    enum class Durability { Durable, Scratch };
+
+    // Writes data to a temp file, fsyncs it (Durable, when enabled) and renames it over path, creating
+    // path's directory. Readers see the old content or the new one, never a part.
+    bool writeAtomically(const QString &path, QByteArrayView data, QString *error = nullptr,
+                         Durability durability = Durability::Durable) const;
     // Renames from over to (replacing it atomically), after fsyncing from when enabled.
     bool moveIntoPlace(const QString &from, const QString &to, QString *error = nullptr) const;
     // fsync of an open file when enabled; true when disabled.
@@ -94,7 +101,8 @@ public:
 
 private:
     // The rename step of moveIntoPlace, for a file already synced.
-    bool place(const QString &from, const QString &to, QString *error) const;
+    bool place(const QString &from, const QString &to, QString *error,
+               Durability durability = Durability::Durable) const;
     void syncDirectoryOf(const QString &path) const;
 
     QString m_root;

@@ -7,6 +7,10 @@
 #include <QJsonObject>
 #include <QUuid>
 
+#ifdef Q_OS_LINUX
+#include <fcntl.h> // sync_file_range
+#endif
+
 namespace Minato::Registry {
 
 struct UploadStore::Session
@@ -76,6 +80,7 @@ bool UploadStore::Lease::prepare()
         m_session->size = total;
     }
     m_file.setFileName(path);
+    m_writebackStart = m_session->size;
     // Unbuffered: a write error shows at once, and the size we report is what the file holds.
     return m_file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered);
 }
@@ -85,12 +90,30 @@ bool UploadStore::Lease::append(const char *data, qint64 size)
     const qint64 written = m_file.write(data, size);
     if (written == size) {
         m_session->hasher->addData(data, size);
-        m_session->size += size;
+        const qint64 end = m_session->size += size;
+        startWriteback(end);
         return true;
     }
     m_session->hasher.reset();
     m_session->size = m_file.size();
     return false;
+}
+
+void UploadStore::Lease::startWriteback(qint64 end)
+{
+#ifdef Q_OS_LINUX
+    // The blob is fsynced before it is committed. Starting the disk writes as the data arrives (without
+    // waiting: SYNC_FILE_RANGE_WRITE only queues them) overlaps them with the transfer, so that final fsync
+    // finds little left to do instead of a whole large layer.
+    constexpr qint64 writebackChunk = qint64(8) * 1024 * 1024;
+    if (!m_store.m_options.fsync || end - m_writebackStart < writebackChunk) {
+        return;
+    }
+    ::sync_file_range(m_file.handle(), m_writebackStart, end - m_writebackStart, SYNC_FILE_RANGE_WRITE);
+    m_writebackStart = end;
+#else
+    Q_UNUSED(end)
+#endif
 }
 
 UploadStore::FinishResult UploadStore::Lease::finish(const Oci::Digest &expected, const BlobStore &blobs,
@@ -205,7 +228,10 @@ std::shared_ptr<UploadStore::Lease> UploadStore::create(const QString &repositor
         return nullptr;
     }
     data.close();
-    if (!m_layout.writeAtomically(m_layout.uploadStatePath(session->id), QJsonDocument(state).toJson()) ||
+    // Scratch: a session is worth nothing after a power loss (the client starts over), so starting one costs
+    // no fsync; a crash of the process alone keeps it (the kernel has the file).
+    if (!m_layout.writeAtomically(m_layout.uploadStatePath(session->id), QJsonDocument(state).toJson(), nullptr,
+                                  Layout::Durability::Scratch) ||
         !lease->prepare()) {
         lease->discard();
         *error = Error::Io;

@@ -77,9 +77,13 @@ public:
         Lease(UploadStore &store, std::shared_ptr<Session> session);
         bool prepare(); // opens the data file, rehashes it when the in-memory hash is missing
 
+        // Queues the disk writes of what was appended since the last call, every few MiB (Linux).
+        void startWriteback(qint64 end);
+
         UploadStore &m_store;
         std::shared_ptr<Session> m_session;
         QFile m_file;
+        qint64 m_writebackStart = 0;
         bool m_remove = false;
     };
 
