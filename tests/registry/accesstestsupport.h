@@ -5,11 +5,26 @@
 //   public/*, every authenticated user pulls and pushes scratch/*.
 
 #include "embedded_registry/accessconfig.h"
+#include "embedded_registry/passwordverifier.h"
+#include "embedded_registry/registry.h"
+#include "embedded_registry/requestlog.h"
+#include "embedded_registry/rulesauthorizer.h"
+#include "embedded_registry/signingkey.h"
+#include "embedded_registry/tokenservice.h"
+#include "fakeexchange.h"
+
+#include "oci/sha256.h"
 
 #include <catch2/catch.hpp>
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QUrl>
+
+#include <atomic>
+#include <memory>
 
 namespace Minato::Registry::Test {
 
@@ -51,5 +66,93 @@ inline AccessConfig parsed(const QByteArray &json)
     REQUIRE(config);
     return *config;
 }
+
+// A registry over a temporary store with teamConfig(), behind Basic or token authentication, driven through
+// FakeExchange and a RequestLog (whose lines are kept). Token mode: the clock is `now` (seconds), and
+// token() fetches one from the service's endpoint.
+struct AccessHarness
+{
+    enum class Mode { Basic, Token };
+
+    explicit AccessHarness(Mode m)
+        : mode(m)
+    {
+        RegistryOptions options;
+        options.fsync = false;
+        registry = std::make_unique<Registry>(dir.path(), options);
+        REQUIRE(registry->isOpen());
+        QByteArray json = teamConfig();
+        if (mode == Mode::Token) {
+            json.replace(R"("auth": "basic")", R"("auth": "token")");
+        }
+        config = parsed(json);
+        rules = std::make_shared<RulesAuthorizer>(config);
+        registry->setAuthorizer(rules);
+        PasswordVerifier::Options verifierOptions;
+        verifierOptions.maxFailures = 5;
+        verifier = std::make_shared<PasswordVerifier>(config.users, verifierOptions);
+        if (mode == Mode::Basic) {
+            registry->setAuthenticator(std::make_shared<BasicAuthenticator>(verifier));
+        } else {
+            TokenService::Options tokenOptions;
+            tokenOptions.clock = [this] { return now.load(); };
+            key = *SigningKey::generate(QStringLiteral("minato-registry"));
+            tokens = std::make_shared<TokenService>(key, tokenOptions, verifier, rules);
+            registry->setTokenService(tokens);
+        }
+        log = std::make_shared<RequestLog>(registry->handler(), [this](const QString &line) { lines.append(line); });
+    }
+
+    std::unique_ptr<FakeExchange> send(const QByteArray &method, const QByteArray &target,
+                                       const QByteArray &authorization = {}, const QByteArray &body = {},
+                                       HttpHeaders headers = {})
+    {
+        if (!authorization.isEmpty()) {
+            headers.add("Authorization", authorization);
+        }
+        if (!headers.contains("Host")) {
+            headers.add("Host", "registry.test:5000");
+        }
+        auto ex = std::make_unique<FakeExchange>(method, target, body, std::move(headers));
+        log->handle(*ex);
+        CHECK(ex->responses == 1);
+        return ex;
+    }
+
+    // Token mode: GET /token with Basic credentials (or none), the scopes as repeated parameters.
+    QByteArray token(const QByteArray &credentials, const QStringList &scopes)
+    {
+        QByteArray target = "/token?service=minato-registry";
+        for (const QString &scope : scopes) {
+            target += "&scope=" + QUrl::toPercentEncoding(scope);
+        }
+        auto ex = send("GET", target, credentials);
+        REQUIRE(ex->status == 200);
+        return ex->json().value(QStringLiteral("token")).toString().toLatin1();
+    }
+
+    static QByteArray bearer(const QByteArray &token) { return "Bearer " + token; }
+
+    // Monolithic upload (POST ?digest=); the digest.
+    QByteArray pushBlob(const QByteArray &name, const QByteArray &bytes, const QByteArray &authorization)
+    {
+        const QByteArray digest = Minato::Oci::Sha256Hasher::digestOf(bytes).toString().toLatin1();
+        auto ex = send("POST", "/v2/" + name + "/blobs/uploads/?digest=" + digest, authorization, bytes);
+        REQUIRE(ex->status == 201);
+        return digest;
+    }
+
+    Mode mode;
+    QTemporaryDir dir;
+    std::unique_ptr<Registry> registry;
+    AccessConfig config;
+    std::shared_ptr<RulesAuthorizer> rules;
+    std::shared_ptr<PasswordVerifier> verifier;
+    SigningKey key = *SigningKey::generate(QStringLiteral("unused"));
+    std::shared_ptr<TokenService> tokens;
+    std::shared_ptr<RequestLog> log;
+    QStringList lines;
+    std::atomic<qint64> now{1'800'000'000};
+};
 
 } // namespace Minato::Registry::Test

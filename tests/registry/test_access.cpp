@@ -299,52 +299,14 @@ TEST_CASE("PasswordVerifier: failed logins are rate-limited per client address",
 
 namespace {
 
-struct AuthHarness
+constexpr char challenge[] = R"(Basic realm="minato-registry")";
+
+struct AuthHarness : AccessHarness
 {
     AuthHarness()
-    {
-        RegistryOptions options;
-        options.fsync = false;
-        registry = std::make_unique<Registry>(dir.path(), options);
-        REQUIRE(registry->isOpen());
-        const AccessConfig config = parsed(teamConfig());
-        registry->setAuthorizer(std::make_shared<RulesAuthorizer>(config));
-        PasswordVerifier::Options verifierOptions;
-        verifierOptions.maxFailures = 5;
-        verifier = std::make_shared<PasswordVerifier>(config.users, verifierOptions);
-        registry->setAuthenticator(std::make_shared<BasicAuthenticator>(verifier));
-        log = std::make_shared<RequestLog>(registry->handler(), [this](const QString &line) { lines.append(line); });
-    }
-
-    std::unique_ptr<FakeExchange> send(const QByteArray &method, const QByteArray &target,
-                                       const QByteArray &authorization = {}, const QByteArray &body = {})
-    {
-        HttpHeaders headers;
-        if (!authorization.isEmpty()) {
-            headers.add("Authorization", authorization);
-        }
-        auto ex = std::make_unique<FakeExchange>(method, target, body, std::move(headers));
-        log->handle(*ex);
-        CHECK(ex->responses == 1);
-        return ex;
-    }
-
-    QByteArray pushBlob(const QByteArray &name, const QByteArray &bytes, const QByteArray &authorization)
-    {
-        const QByteArray digest = Minato::Oci::Sha256Hasher::digestOf(bytes).toString().toLatin1();
-        auto ex = send("POST", "/v2/" + name + "/blobs/uploads/?digest=" + digest, authorization, bytes);
-        REQUIRE(ex->status == 201);
-        return digest;
-    }
-
-    QTemporaryDir dir;
-    std::unique_ptr<Registry> registry;
-    std::shared_ptr<PasswordVerifier> verifier;
-    std::shared_ptr<RequestLog> log;
-    QStringList lines;
+        : AccessHarness(Mode::Basic)
+    {}
 };
-
-constexpr char challenge[] = R"(Basic realm="minato-registry")";
 
 } // namespace
 

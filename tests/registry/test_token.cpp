@@ -192,80 +192,11 @@ TEST_CASE("SigningKey: ES256 generated in memory, RSA from PEM files", "[registr
 
 namespace {
 
-QByteArray tokenConfig()
-{
-    QByteArray config = teamConfig();
-    config.replace(R"("auth": "basic")", R"("auth": "token")");
-    return config;
-}
-
-struct TokenHarness
+struct TokenHarness : AccessHarness
 {
     TokenHarness()
-    {
-        RegistryOptions options;
-        options.fsync = false;
-        registry = std::make_unique<Registry>(dir.path(), options);
-        REQUIRE(registry->isOpen());
-        config = parsed(tokenConfig());
-        rules = std::make_shared<RulesAuthorizer>(config);
-        registry->setAuthorizer(rules);
-        TokenService::Options tokenOptions;
-        tokenOptions.clock = [this] { return now.load(); };
-        key = *SigningKey::generate(QStringLiteral("minato-registry"));
-        tokens =
-            std::make_shared<TokenService>(key, tokenOptions, std::make_shared<PasswordVerifier>(config.users), rules);
-        registry->setTokenService(tokens);
-        log = std::make_shared<RequestLog>(registry->handler(), [this](const QString &line) { lines.append(line); });
-    }
-
-    std::unique_ptr<FakeExchange> send(const QByteArray &method, const QByteArray &target,
-                                       const QByteArray &authorization = {}, const QByteArray &body = {},
-                                       HttpHeaders headers = {})
-    {
-        if (!authorization.isEmpty()) {
-            headers.add("Authorization", authorization);
-        }
-        if (!headers.contains("Host")) {
-            headers.add("Host", "registry.test:5000");
-        }
-        auto ex = std::make_unique<FakeExchange>(method, target, body, std::move(headers));
-        log->handle(*ex);
-        CHECK(ex->responses == 1);
-        return ex;
-    }
-
-    // GET /token with Basic credentials (or none), the scopes as repeated parameters; the raw token.
-    QByteArray token(const QByteArray &credentials, const QStringList &scopes)
-    {
-        QByteArray target = "/token?service=minato-registry";
-        for (const QString &scope : scopes) {
-            target += "&scope=" + QUrl::toPercentEncoding(scope);
-        }
-        auto ex = send("GET", target, credentials);
-        REQUIRE(ex->status == 200);
-        return ex->json().value(QStringLiteral("token")).toString().toLatin1();
-    }
-
-    static QByteArray bearer(const QByteArray &token) { return "Bearer " + token; }
-
-    QByteArray pushBlob(const QByteArray &name, const QByteArray &bytes, const QByteArray &authorization)
-    {
-        const QByteArray digest = Minato::Oci::Sha256Hasher::digestOf(bytes).toString().toLatin1();
-        auto ex = send("POST", "/v2/" + name + "/blobs/uploads/?digest=" + digest, authorization, bytes);
-        REQUIRE(ex->status == 201);
-        return digest;
-    }
-
-    QTemporaryDir dir;
-    std::unique_ptr<Registry> registry;
-    AccessConfig config;
-    std::shared_ptr<RulesAuthorizer> rules;
-    SigningKey key = *SigningKey::generate(QStringLiteral("unused"));
-    std::shared_ptr<TokenService> tokens;
-    std::shared_ptr<RequestLog> log;
-    QStringList lines;
-    std::atomic<qint64> now{1'800'000'000};
+        : AccessHarness(Mode::Token)
+    {}
 };
 
 Minato::Oci::BearerChallenge challengeOf(const FakeExchange &ex)
