@@ -81,4 +81,10 @@ void EmbeddedRegistryProcess::kill()
     m_output += QString::fromUtf8(m_process.readAll());
 }
 
+QString EmbeddedRegistryProcess::readOutput()
+{
+    m_output += QString::fromUtf8(m_process.readAll());
+    return m_output;
+}
+
 } // namespace Minato::Test

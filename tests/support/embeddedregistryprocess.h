@@ -40,7 +40,10 @@ public:
     qint64 pid() const { return m_process.processId(); }
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     QString errorString() const { return m_error; }
+    // What the server printed, as of the last start()/stop()/kill()/readOutput().
     QString output() const { return m_output; }
+    // Collects what the server printed since (the request log, one line per request) and returns all of it.
+    QString readOutput();
 
     quint16 port() const { return m_port; }
     QString hostPort() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
