@@ -20,6 +20,8 @@ int tagsCommand(const QStringList &arguments);
 int inspectCommand(const QStringList &arguments);
 int manifestCommand(const QStringList &arguments);
 int configCommand(const QStringList &arguments);
+// commands_referrers.cpp
+int referrersCommand(const QStringList &arguments);
 // commands_auth.cpp
 int loginCommand(const QStringList &arguments);
 int logoutCommand(const QStringList &arguments);

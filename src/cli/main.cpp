@@ -28,6 +28,8 @@ QString overview()
               "                          --platform os/arch[/variant] picks from a multi-platform image\n"
               "  manifest REF            the manifest bytes, unchanged (checked against the digest)\n"
               "  config REF              the image config bytes, unchanged (checked against the digest)\n"
+              "  referrers REF           signatures, SBOMs, attestations referring to an image;\n"
+              "                          --artifact-type TYPE filters\n"
               "  login REGISTRY          check a login and save it in the keychain:\n"
               "                          --username USER --password-stdin\n"
               "  logout REGISTRY         remove a saved login\n"
@@ -70,6 +72,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("inspect"), Minato::Cli::inspectCommand},
         {QStringLiteral("manifest"), Minato::Cli::manifestCommand},
         {QStringLiteral("config"), Minato::Cli::configCommand},
+        {QStringLiteral("referrers"), Minato::Cli::referrersCommand},
         {QStringLiteral("login"), Minato::Cli::loginCommand},
         {QStringLiteral("logout"), Minato::Cli::logoutCommand},
         {QStringLiteral("connections"), Minato::Cli::connectionsCommand},

@@ -7,11 +7,24 @@
 #include "oci/mediatype.h"
 #include "oci/reference.h"
 
+#include <iterator>
+
 namespace Minato::Client {
 
 namespace {
 
 constexpr char indexMediaType[] = "application/vnd.oci.image.index.v1+json";
+
+struct CosignTag
+{
+    const char16_t *suffix;
+    ArtifactKind kind;
+};
+constexpr CosignTag cosignTags[] = {
+    {u".sig", ArtifactKind::Signature},
+    {u".att", ArtifactKind::Attestation},
+    {u".sbom", ArtifactKind::Sbom},
+};
 
 } // namespace
 
@@ -136,18 +149,61 @@ bool ReferrersQuery::takeIndex(const HttpResponse &response, Referrer::Source so
     return true;
 }
 
+bool ReferrersQuery::probeNextCosignTag()
+{
+    if (!m_probeCosign || !m_artifactType.isEmpty() || m_cosignIndex >= int(std::size(cosignTags))) {
+        return false;
+    }
+    const QString tag = fallbackTag(m_subject) + QString::fromUtf16(cosignTags[m_cosignIndex].suffix);
+    m_phase = Phase::Cosign;
+    const ConnectionProfile &profile = client()->profile();
+    HttpRequest request;
+    request.method = QByteArrayLiteral("HEAD");
+    request.url = profile.urlFor(profile.routes().path(Oci::Endpoint::GetManifest, m_repository, tag));
+    request.headers = {{QByteArrayLiteral("Accept"), Oci::MediaType::manifestAcceptHeader().toLatin1()}};
+    request.scopes = {QStringLiteral("repository:%1:pull").arg(m_repository)};
+    send(request);
+    return true;
+}
+
 void ReferrersQuery::handleResponse(const HttpResponse &response)
 {
+    if (m_phase == Phase::Cosign) {
+        const CosignTag &probed = cosignTags[m_cosignIndex++];
+        const QString tag = fallbackTag(m_subject) + QString::fromUtf16(probed.suffix);
+        const auto digest = Oci::Digest::parse(QString::fromLatin1(response.header("Docker-Content-Digest").trimmed()));
+        // Anything but 200 means no such tag here (404), or nothing this optional look can use.
+        if (response.status == 200 && digest && !m_seenDigests.contains(digest->toString())) {
+            m_seenDigests.insert(digest->toString());
+            Referrer referrer;
+            referrer.kind = probed.kind;
+            referrer.source = Referrer::Source::CosignTag;
+            referrer.tag = tag;
+            referrer.descriptor.digest = *digest;
+            referrer.descriptor.mediaType =
+                Oci::MediaType::essence(QString::fromLatin1(response.header("Content-Type")));
+            referrer.descriptor.size = response.header("Content-Length").toLongLong();
+            m_info.referrers.append(referrer);
+            m_knownTags.removeAll(tag); // listed once, with its digest
+        }
+        if (!probeNextCosignTag()) {
+            complete();
+        }
+        return;
+    }
     if (m_phase == Phase::Fallback) {
         if (response.status == 404) {
-            complete(); // no fallback tag: nothing refers to the subject (or nothing was pushed the old way)
+            // No fallback tag: nothing refers to the subject (or nothing was pushed the old way).
+            if (!probeNextCosignTag()) {
+                complete();
+            }
             return;
         }
         if (response.status != 200) {
             fail(errorFromResponse(response));
             return;
         }
-        if (takeIndex(response, Referrer::Source::TagSchema, false)) {
+        if (takeIndex(response, Referrer::Source::TagSchema, false) && !probeNextCosignTag()) {
             complete();
         }
         return;
@@ -176,7 +232,9 @@ void ReferrersQuery::handleResponse(const HttpResponse &response)
             }
         }
     }
-    complete();
+    if (!probeNextCosignTag()) {
+        complete();
+    }
 }
 
 void ReferrersQuery::complete()

@@ -16,9 +16,10 @@
 // 2. A 404 there means "no referrers API" (spec: a registry supporting it answers 200 even for an unknown
 //    subject): the fallback tag `sha256-<hex>` is read as an index (the referrers tag schema); a missing
 //    tag is an empty list, not an error.
-// 3. cosign's own tags (`sha256-<hex>.sig`, `.att`, `.sbom`), recognised among setKnownTags(): cosign
-//    before OCI 1.1 support stored signatures this way. Listed by tag; their digest is resolved only when a
-//    person opens them (a manifest GET counts as a pull on Docker Hub).
+// 3. cosign's own tags (`sha256-<hex>.sig`, `.att`, `.sbom`): cosign before OCI 1.1 support stored
+//    signatures this way. Recognised among setKnownTags() (listed by tag, digest unknown), or — with
+//    setProbeCosignTags(true) — asked for with a HEAD each (digest, type and size; a HEAD is not a pull
+//    on Docker Hub). Only when no artifactType filter is set: these tags carry no artifact type.
 // Each referrer is classified (signature, SBOM, attestation, other) from its artifactType, else its media
 // type — classifyArtifact() below.
 
@@ -73,6 +74,8 @@ public:
 
     // Tags of the repository already listed elsewhere: cosign tags for the subject are picked from them.
     void setKnownTags(const QStringList &tags) { m_knownTags = tags; }
+    // HEAD the three cosign tags instead of (or besides) looking for them in known tags.
+    void setProbeCosignTags(bool probe) { m_probeCosign = probe; }
 
     // "sha256-<hex>": the referrers tag schema's fallback tag, also the stem of cosign's tags.
     static QString fallbackTag(const Oci::Digest &subject);
@@ -86,18 +89,22 @@ protected:
     void emitFailure(const ClientError &error) override { emit finished(error); }
 
 private:
-    enum class Phase { Api, Fallback };
+    enum class Phase { Api, Fallback, Cosign };
 
     void requestPage(const QUrl &url);
     void requestFallback();
     // Adds the index's entries (filtered when the server did not); false after failing.
     bool takeIndex(const HttpResponse &response, Referrer::Source source, bool filterApplied);
     void complete();
+    // HEADs the next cosign tag not tried yet; false when none is left.
+    bool probeNextCosignTag();
 
     QString m_repository;
     Oci::Digest m_subject;
     QString m_artifactType;
     QStringList m_knownTags;
+    bool m_probeCosign = false;
+    int m_cosignIndex = 0;
     Phase m_phase = Phase::Api;
     QSet<QString> m_visited;
     QSet<QString> m_seenDigests;

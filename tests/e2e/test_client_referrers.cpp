@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -226,4 +227,87 @@ TEST_CASE("Referrers: the reference registry through the referrers tag schema", 
     REQUIRE(filtered);
     REQUIRE(filtered->referrers.size() == 1); // filtered here: the tag schema has no server-side filter
     CHECK(filtered->referrers.first().descriptor.digest == Sha256Hasher::digestOf(p.signature));
+}
+
+TEST_CASE("Referrers: minatoctl referrers, by tag, with a cosign tag and a filter", "[client][referrers][cli]")
+{
+    QTemporaryDir dir;
+    EmbeddedRegistryProcess registry;
+    if (!registry.start()) {
+        FAIL(registry.errorString().toStdString());
+    }
+    const Pushed p =
+        pushSubjectAndArtifacts(registry.baseUrl(), registry.hostPort(), dir.filePath(QStringLiteral("l")));
+    // A cosign-style signature stored under the sha256-<hex>.sig tag (cosign before OCI 1.1 support).
+    const QByteArray cosignSig =
+        pushArtifact(registry.baseUrl(), QStringLiteral("sup/app"), p.subject,
+                     QStringLiteral("application/vnd.dev.cosign.simplesigning.v1+json"), "simplesigning payload");
+    putManifest(registry.baseUrl(), QStringLiteral("sup/app"),
+                ReferrersQuery::fallbackTag(p.digest) + QStringLiteral(".sig"), cosignSig, ociManifest);
+
+    auto run = [](const QStringList &args) {
+        QProcess process;
+        process.start(binaryPath(u"minatoctl"), args);
+        REQUIRE(process.waitForFinished(60000));
+        return std::pair{process.exitCode(), process.readAllStandardOutput()};
+    };
+    const QString ref = registry.hostPort() + QStringLiteral("/sup/app:v1");
+    const auto [status, out] = run({QStringLiteral("referrers"), ref, QStringLiteral("--json")});
+    INFO(out.toStdString());
+    REQUIRE(status == 0);
+    const QJsonObject o = QJsonDocument::fromJson(out).object();
+    CHECK(o.value(QStringLiteral("subject")).toString() == p.image.manifestDigest);
+    CHECK(o.value(QStringLiteral("referrersApi")).toBool());
+    // The API lists three (the cosign payload has a subject too); the .sig tag names the same digest, so it
+    // is not listed twice.
+    const QJsonArray entries = o.value(QStringLiteral("referrers")).toArray();
+    CHECK(entries.size() == 3);
+    QStringList kinds;
+    for (const QJsonValue &e : entries) {
+        kinds.append(e.toObject().value(QStringLiteral("kind")).toString());
+    }
+    CHECK(kinds.count(QStringLiteral("signature")) == 2);
+    CHECK(kinds.count(QStringLiteral("SBOM")) == 1);
+
+    const auto [filteredStatus, filtered] =
+        run({QStringLiteral("referrers"), ref, QStringLiteral("--json"), QStringLiteral("--artifact-type"),
+             QStringLiteral("application/spdx+json")});
+    REQUIRE(filteredStatus == 0);
+    CHECK(QJsonDocument::fromJson(filtered).object().value(QStringLiteral("referrers")).toArray().size() == 1);
+
+    const auto [textStatus, text] = run({QStringLiteral("referrers"), ref});
+    CHECK(textStatus == 0);
+    CHECK(text.contains("SBOM"));
+    CHECK(text.contains("application/spdx+json"));
+    // A missing tag is "not found" (exit 3).
+    CHECK(run({QStringLiteral("referrers"), registry.hostPort() + QStringLiteral("/sup/app:nope")}).first == 3);
+}
+
+TEST_CASE("Referrers: cosign tags found by HEAD on a registry without the API", "[client][referrers][reference]")
+{
+    QTemporaryDir dir;
+    ReferenceRegistry registry;
+    REQUIRE(registry.start());
+    const Pushed p =
+        pushSubjectAndArtifacts(registry.baseUrl(), registry.hostPort(), dir.filePath(QStringLiteral("l")));
+    const QByteArray sig = pushArtifact(registry.baseUrl(), QStringLiteral("sup/app"), p.subject,
+                                        QStringLiteral("application/vnd.dev.cosign.simplesigning.v1+json"), "payload");
+    putManifest(registry.baseUrl(), QStringLiteral("sup/app"),
+                ReferrersQuery::fallbackTag(p.digest) + QStringLiteral(".sig"), sig, ociManifest);
+
+    Minato::Client::ConnectionProfile profile;
+    profile.baseUrl = registry.baseUrl();
+    Minato::Client::RegistryClient client(profile);
+    auto *query = new ReferrersQuery(&client, QStringLiteral("sup/app"), p.digest, {}, &client);
+    query->setProbeCosignTags(true);
+    QSignalSpy finished(query, &ReferrersQuery::finished);
+    query->start();
+    REQUIRE(finished.wait(30000));
+    const auto result = finished.first().first().value<Minato::Client::ReferrersResult>();
+    REQUIRE(result);
+    CHECK_FALSE(result->apiSupported);
+    REQUIRE(result->referrers.size() == 1); // no fallback index was written: only the cosign tag
+    CHECK(result->referrers.first().source == Referrer::Source::CosignTag);
+    CHECK(result->referrers.first().kind == ArtifactKind::Signature);
+    CHECK(result->referrers.first().descriptor.digest == Sha256Hasher::digestOf(sig));
 }
