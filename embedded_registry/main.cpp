@@ -11,7 +11,8 @@
 // --auth overrides the configuration's "auth": token serves Docker's token flow (tokenservice.h) at /token
 // on the same port, signing with a key generated at start unless --token-key/--token-cert name one (give
 // them, and put the certificate in another registry's rootcertbundle, to let that registry trust our tokens).
-// The access configuration is read at start; changing it needs a restart.
+// The access configuration is read at start and again on SIGHUP (users, rules, auth mode; a file that does not
+// parse keeps the running configuration, with the reason on stderr); the token signing key stays.
 //
 // SIGINT/SIGTERM stop it gracefully: no new connections, requests in flight finish, then it exits 0.
 #include "accessconfig.h"
@@ -49,9 +50,9 @@ QString tr(const char *text)
 // Self-pipe: the signal handler only writes a byte; the event loop reads it and stops the server.
 int g_signalFds[2] = {-1, -1};
 
-void onSignal(int)
+void onSignal(int signal)
 {
-    const char byte = 1;
+    const char byte = signal == SIGHUP ? 2 : 1; // 2: reload the access configuration; 1: stop
     [[maybe_unused]] const auto n = ::write(g_signalFds[0], &byte, 1);
 }
 
@@ -105,6 +106,72 @@ QString tokenOptionsRealm(const Minato::Registry::TokenServiceOptions &options)
 {
     return options.realm.isEmpty() ? QString::fromLatin1(options.path) : options.realm;
 }
+
+// Where the access configuration comes from: read at start, and again on SIGHUP.
+struct AccessSource
+{
+    QString htpasswd;   // --htpasswd
+    QString authConfig; // --auth-config
+    QString mode;       // --auth: "", "basic" or "token"
+
+    bool isSet() const { return !htpasswd.isEmpty() || !authConfig.isEmpty(); }
+
+    Minato::Oci::Expected<Minato::Registry::AccessConfig> load() const
+    {
+        using Minato::Registry::AccessConfig;
+        auto loaded = !htpasswd.isEmpty() ? AccessConfig::fromHtpasswdFile(htpasswd) : AccessConfig::load(authConfig);
+        if (loaded && !mode.isEmpty()) {
+            loaded.value().auth = mode == u"token" ? AccessConfig::Auth::Token : AccessConfig::Auth::Basic;
+        }
+        return loaded;
+    }
+};
+
+// Installs an access configuration on the registry: rules, and Basic or token authentication. The token
+// signing key is made once (generated unless given) and kept across reloads, so that tokens already
+// handed out stay valid. Returns a one-line summary, or an error.
+struct AccessState
+{
+    std::optional<Minato::Registry::SigningKey> key;
+    Minato::Registry::TokenServiceOptions tokenOptions;
+    QString keyPath;
+    QString certificatePath;
+
+    Minato::Oci::Expected<QString> apply(Minato::Registry::Registry &registry,
+                                         const Minato::Registry::AccessConfig &access)
+    {
+        using namespace Minato::Registry;
+        auto rules = std::make_shared<RulesAuthorizer>(access);
+        auto verifier = std::make_shared<PasswordVerifier>(access.users);
+        QString mode = tr("no authentication");
+        std::shared_ptr<TokenService> tokens;
+        if (access.auth == AccessConfig::Auth::Token) {
+            if (!key) {
+                auto made = keyPath.isEmpty() ? SigningKey::generate(tokenOptions.issuer)
+                                              : SigningKey::load(keyPath, certificatePath);
+                if (!made) {
+                    return made.error();
+                }
+                key = *made;
+            }
+            tokens = std::make_shared<TokenService>(*key, tokenOptions, verifier, rules);
+            mode = tr("token authentication (%1 signed tokens, endpoint %2)")
+                       .arg(key->algorithm(), tokenOptionsRealm(tokenOptions));
+        }
+        registry.setAuthorizer(rules);
+        if (access.auth == AccessConfig::Auth::Basic) {
+            registry.setAuthenticator(std::make_shared<BasicAuthenticator>(verifier));
+            mode = tr("Basic authentication");
+        } else if (tokens) {
+            registry.setTokenService(tokens);
+        } else {
+            registry.setAuthenticator(nullptr);
+        }
+        return tr("access control on: %1, %2 user(s), %3 rule(s), anonymous pull %4")
+            .arg(mode, QString::number(access.users.size()), QString::number(access.rules.size()),
+                 access.anonymousPull ? tr("on") : tr("off"));
+    }
+};
 
 } // namespace
 
@@ -205,25 +272,20 @@ int main(int argc, char *argv[])
         err << tr("minato-registry: use either --htpasswd or --auth-config.") << Qt::endl;
         return 2;
     }
+    AccessSource accessSource{parser.value(htpasswd), parser.value(authConfig), parser.value(authMode)};
+    if (!accessSource.mode.isEmpty() &&
+        (!accessSource.isSet() || (accessSource.mode != u"basic" && accessSource.mode != u"token"))) {
+        err << tr("minato-registry: --auth basic|token needs --htpasswd or --auth-config.") << Qt::endl;
+        return 2;
+    }
     std::optional<Minato::Registry::AccessConfig> access;
-    if (parser.isSet(htpasswd) || parser.isSet(authConfig)) {
-        const auto loaded = parser.isSet(htpasswd)
-                                ? Minato::Registry::AccessConfig::fromHtpasswdFile(parser.value(htpasswd))
-                                : Minato::Registry::AccessConfig::load(parser.value(authConfig));
+    if (accessSource.isSet()) {
+        const auto loaded = accessSource.load();
         if (!loaded) {
             err << tr("minato-registry: %1").arg(loaded.error().message()) << Qt::endl;
             return 2;
         }
         access = *loaded;
-    }
-    if (parser.isSet(authMode)) {
-        const QString mode = parser.value(authMode);
-        if (!access || (mode != u"basic" && mode != u"token")) {
-            err << tr("minato-registry: --auth basic|token needs --htpasswd or --auth-config.") << Qt::endl;
-            return 2;
-        }
-        access->auth = mode == u"token" ? Minato::Registry::AccessConfig::Auth::Token
-                                        : Minato::Registry::AccessConfig::Auth::Basic;
     }
     if (parser.isSet(tokenKey) != parser.isSet(tokenCert)) {
         err << tr("minato-registry: --token-key and --token-cert go together.") << Qt::endl;
@@ -235,24 +297,13 @@ int main(int argc, char *argv[])
         err << tr("minato-registry: --token-lifetime must be 1 to 86400 seconds.") << Qt::endl;
         return 2;
     }
-    std::shared_ptr<Minato::Registry::TokenService> tokens;
-    if (access && access->auth == Minato::Registry::AccessConfig::Auth::Token) {
-        const auto key = parser.isSet(tokenKey)
-                             ? Minato::Registry::SigningKey::load(parser.value(tokenKey), parser.value(tokenCert))
-                             : Minato::Registry::SigningKey::generate(parser.value(tokenIssuer));
-        if (!key) {
-            err << tr("minato-registry: %1").arg(key.error().message()) << Qt::endl;
-            return 2;
-        }
-        Minato::Registry::TokenService::Options tokenOptions;
-        tokenOptions.realm = parser.value(tokenRealm);
-        tokenOptions.service = parser.value(tokenService);
-        tokenOptions.issuer = parser.value(tokenIssuer);
-        tokenOptions.lifetimeSeconds = lifetime;
-        tokens = std::make_shared<Minato::Registry::TokenService>(
-            *key, tokenOptions, std::make_shared<Minato::Registry::PasswordVerifier>(access->users),
-            std::make_shared<Minato::Registry::RulesAuthorizer>(*access));
-    }
+    AccessState accessState;
+    accessState.tokenOptions.realm = parser.value(tokenRealm);
+    accessState.tokenOptions.service = parser.value(tokenService);
+    accessState.tokenOptions.issuer = parser.value(tokenIssuer);
+    accessState.tokenOptions.lifetimeSeconds = lifetime;
+    accessState.keyPath = parser.value(tokenKey);
+    accessState.certificatePath = parser.value(tokenCert);
 
     raiseFileLimit();
 
@@ -270,14 +321,14 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    QString accessSummary;
     if (access) {
-        registry.setAuthorizer(std::make_shared<Minato::Registry::RulesAuthorizer>(*access));
-        if (access->auth == Minato::Registry::AccessConfig::Auth::Basic) {
-            auto verifier = std::make_shared<Minato::Registry::PasswordVerifier>(access->users);
-            registry.setAuthenticator(std::make_shared<Minato::Registry::BasicAuthenticator>(verifier));
-        } else if (tokens) {
-            registry.setTokenService(tokens);
+        const auto applied = accessState.apply(registry, *access);
+        if (!applied) {
+            err << tr("minato-registry: %1").arg(applied.error().message()) << Qt::endl;
+            return 2;
         }
+        accessSummary = *applied;
     }
 
     // One line per request on stdout; several workers write at once, so serialise the lines.
@@ -309,24 +360,32 @@ int main(int argc, char *argv[])
     }
 
     if (access && level != u"error") {
-        using Auth = Minato::Registry::AccessConfig::Auth;
-        const QString mode = access->auth == Auth::Basic ? tr("Basic authentication")
-                             : access->auth == Auth::Token
-                                 ? tr("token authentication (%1 signed tokens, endpoint %2)")
-                                       .arg(tokens->key().algorithm(), tokenOptionsRealm(tokens->options()))
-                                 : tr("no authentication");
-        QTextStream(stdout) << tr("minato-registry: access control on: %1, %2 user(s), %3 rule(s), anonymous pull %4")
-                                   .arg(mode, QString::number(access->users.size()),
-                                        QString::number(access->rules.size()),
-                                        access->anonymousPull ? tr("on") : tr("off"))
-                            << Qt::endl;
+        QTextStream(stdout) << QStringLiteral("minato-registry: ") << accessSummary << Qt::endl;
     }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) == 0) {
         auto *notifier = new QSocketNotifier(g_signalFds[1], QSocketNotifier::Read, &app);
-        QObject::connect(notifier, &QSocketNotifier::activated, &app, [&server, notifier, level] {
+        QObject::connect(notifier, &QSocketNotifier::activated, &app, [&, notifier] {
             char byte = 0;
             [[maybe_unused]] const auto n = ::read(g_signalFds[1], &byte, 1);
+            if (byte == 2) {
+                // SIGHUP: read the access configuration again; a broken file keeps the current one.
+                if (!accessSource.isSet()) {
+                    err << tr("minato-registry: SIGHUP: no --htpasswd or --auth-config to reload.") << Qt::endl;
+                    return;
+                }
+                const auto reloaded = accessSource.load();
+                const auto applied = reloaded ? accessState.apply(registry, *reloaded)
+                                              : Minato::Oci::Expected<QString>(reloaded.error());
+                if (!applied) {
+                    err << tr("minato-registry: reload failed, the current access configuration stays: %1")
+                               .arg(applied.error().message())
+                        << Qt::endl;
+                    return;
+                }
+                QTextStream(stdout) << tr("minato-registry: reloaded; %1").arg(*applied) << Qt::endl;
+                return;
+            }
             notifier->setEnabled(false);
             if (level != u"error") {
                 QTextStream(stdout) << tr("minato-registry: stopping (requests in flight finish first)") << Qt::endl;
@@ -340,6 +399,7 @@ int main(int argc, char *argv[])
         action.sa_flags = SA_RESTART;
         sigaction(SIGINT, &action, nullptr);
         sigaction(SIGTERM, &action, nullptr);
+        sigaction(SIGHUP, &action, nullptr);
     }
     QObject::connect(&server, &Minato::Registry::Server::stopped, &app, [] { QCoreApplication::quit(); });
     return QCoreApplication::exec();

@@ -13,6 +13,9 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
 
 using namespace Minato::Test;
 
@@ -112,4 +115,46 @@ TEST_CASE("podman login against minato-registry --htpasswd", "[e2e][auth][podman
     };
     CHECK(login(QStringLiteral("wrong")) != 0);
     CHECK(login(QStringLiteral("s3cret-pass")) == 0);
+}
+
+TEST_CASE("SIGHUP reloads the access configuration, a broken file keeps the running one", "[e2e][auth]")
+{
+    QTemporaryDir dir;
+    const QString htpasswd = htpasswdIn(dir, QStringLiteral("ci"), QStringLiteral("s3cret-pass"));
+    REQUIRE_FALSE(htpasswd.isEmpty());
+    EmbeddedRegistryProcess registry;
+    if (!registry.start({QStringLiteral("--htpasswd"), htpasswd})) {
+        FAIL(registry.errorString().toStdString());
+    }
+    const QUrl base = urlOn(registry.baseUrl(), QStringLiteral("/v2/"));
+    auto status = [&base](const QByteArray &user, const QByteArray &password) {
+        return httpFetch("GET", base, {{"Authorization", "Basic " + (user + ':' + password).toBase64()}}).status;
+    };
+    auto hangUp = [&registry]() {
+        REQUIRE(::kill(pid_t(registry.pid()), SIGHUP) == 0);
+        QTest::qWait(300); // the server reloads from its event loop
+    };
+    CHECK(status("ci", "s3cret-pass") == 200);
+    CHECK(status("new", "n3w-pass") == 401);
+
+    // A second user is added to the file: after SIGHUP both may sign in, without a restart.
+    const QString second = dir.filePath(QStringLiteral("second"));
+    REQUIRE(writeHtpasswd(second, QStringLiteral("new"), QStringLiteral("n3w-pass")));
+    QFile file(htpasswd);
+    REQUIRE(file.open(QIODevice::Append));
+    file.write(readFile(second));
+    file.close();
+    hangUp();
+    CHECK(status("new", "n3w-pass") == 200);
+    CHECK(status("ci", "s3cret-pass") == 200);
+
+    // A file that does not parse: the running configuration stays, and the reason is on stderr.
+    REQUIRE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("ci:$apr1$notbcrypt\n");
+    file.close();
+    hangUp();
+    CHECK(status("new", "n3w-pass") == 200);
+    registry.stop();
+    CHECK(registry.output().contains(QStringLiteral("reloaded")));
+    CHECK(registry.output().contains(QStringLiteral("reload failed")));
 }
