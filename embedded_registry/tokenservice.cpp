@@ -283,6 +283,25 @@ void TokenService::handle(Exchange &ex)
     });
 }
 
+bool TokenService::checkPassword(Exchange &ex, const QString &user, const QByteArray &password, HttpHeaders challenge)
+{
+    const auto verified = m_verifier && !user.isEmpty() ? m_verifier->verify(ex.request().peerAddress, user, password)
+                                                        : PasswordVerifier::Result{};
+    if (verified.outcome == PasswordVerifier::Outcome::Ok) {
+        return true;
+    }
+    if (verified.outcome == PasswordVerifier::Outcome::RateLimited) {
+        HttpHeaders headers;
+        headers.set("Retry-After", QByteArray::number(verified.retryAfterSeconds));
+        failToken(ex, 429, ErrorCode::TooManyRequests, QStringLiteral("slow_down"),
+                  QStringLiteral("too many failed logins from this address"), std::move(headers));
+        return false;
+    }
+    failToken(ex, 401, ErrorCode::Unauthorized, QStringLiteral("invalid_grant"),
+              QStringLiteral("wrong user name or password"), std::move(challenge));
+    return false;
+}
+
 void TokenService::handleGet(Exchange &ex)
 {
     const HttpRequest &request = ex.request();
@@ -318,18 +337,7 @@ void TokenService::handleGet(Exchange &ex)
             return;
         }
         user = QString::fromUtf8(decoded.decoded.left(colon));
-        const auto verified = m_verifier ? m_verifier->verify(request.peerAddress, user, decoded.decoded.mid(colon + 1))
-                                         : PasswordVerifier::Result{};
-        if (verified.outcome == PasswordVerifier::Outcome::RateLimited) {
-            HttpHeaders headers;
-            headers.set("Retry-After", QByteArray::number(verified.retryAfterSeconds));
-            failToken(ex, 429, ErrorCode::TooManyRequests, QStringLiteral("slow_down"),
-                      QStringLiteral("too many failed logins from this address"), std::move(headers));
-            return;
-        }
-        if (verified.outcome != PasswordVerifier::Outcome::Ok) {
-            failToken(ex, 401, ErrorCode::Unauthorized, QStringLiteral("invalid_grant"),
-                      QStringLiteral("wrong user name or password"), std::move(challenge));
+        if (!checkPassword(ex, user, decoded.decoded.mid(colon + 1), std::move(challenge))) {
             return;
         }
     }
@@ -362,20 +370,7 @@ void TokenService::handlePost(Exchange &ex, const QByteArray &body)
     bool withRefresh = formValue(form, QStringLiteral("access_type")) == u"offline";
     if (grantType == u"password") {
         user = formValue(form, QStringLiteral("username"));
-        const QByteArray password = formValue(form, QStringLiteral("password")).toUtf8();
-        const auto verified = m_verifier && !user.isEmpty()
-                                  ? m_verifier->verify(ex.request().peerAddress, user, password)
-                                  : PasswordVerifier::Result{};
-        if (verified.outcome == PasswordVerifier::Outcome::RateLimited) {
-            HttpHeaders headers;
-            headers.set("Retry-After", QByteArray::number(verified.retryAfterSeconds));
-            failToken(ex, 429, ErrorCode::TooManyRequests, QStringLiteral("slow_down"),
-                      QStringLiteral("too many failed logins from this address"), std::move(headers));
-            return;
-        }
-        if (verified.outcome != PasswordVerifier::Outcome::Ok) {
-            failToken(ex, 401, ErrorCode::Unauthorized, QStringLiteral("invalid_grant"),
-                      QStringLiteral("wrong user name or password"));
+        if (!checkPassword(ex, user, formValue(form, QStringLiteral("password")).toUtf8(), {})) {
             return;
         }
     } else if (grantType == u"refresh_token") {

@@ -105,6 +105,8 @@ private:
     // Verifies signature, issuer, audience and times; the claims, or nothing.
     std::optional<TokenClaims> verifiedClaims(QByteArrayView token, const QString &audience) const;
 
+    // Verifies a password (PasswordVerifier: cache, rate limit); answers 401/429 and returns false when not ok.
+    bool checkPassword(Exchange &ex, const QString &user, const QByteArray &password, HttpHeaders challenge);
     void handleGet(Exchange &ex);
     void handlePost(Exchange &ex, const QByteArray &body);
     void respondToken(Exchange &ex, const QString &user, const QList<ResourceActions> &access, bool withRefresh);

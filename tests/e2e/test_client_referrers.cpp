@@ -126,6 +126,17 @@ Pushed pushSubjectAndArtifacts(const QUrl &base, const QString &hostPort, const 
     return p;
 }
 
+// A cosign-style signature stored under the sha256-<hex>.sig tag (cosign before OCI 1.1 support); its bytes.
+QByteArray pushCosignSignatureTag(const QUrl &base, const Pushed &p)
+{
+    const QByteArray sig =
+        pushArtifact(base, QStringLiteral("sup/app"), p.subject,
+                     QStringLiteral("application/vnd.dev.cosign.simplesigning.v1+json"), "simplesigning payload");
+    putManifest(base, QStringLiteral("sup/app"), ReferrersQuery::fallbackTag(p.digest) + QStringLiteral(".sig"), sig,
+                ociManifest);
+    return sig;
+}
+
 } // namespace
 
 TEST_CASE("Referrers: artifact kinds and the fallback tag", "[client][referrers]")
@@ -238,12 +249,7 @@ TEST_CASE("Referrers: minatoctl referrers, by tag, with a cosign tag and a filte
     }
     const Pushed p =
         pushSubjectAndArtifacts(registry.baseUrl(), registry.hostPort(), dir.filePath(QStringLiteral("l")));
-    // A cosign-style signature stored under the sha256-<hex>.sig tag (cosign before OCI 1.1 support).
-    const QByteArray cosignSig =
-        pushArtifact(registry.baseUrl(), QStringLiteral("sup/app"), p.subject,
-                     QStringLiteral("application/vnd.dev.cosign.simplesigning.v1+json"), "simplesigning payload");
-    putManifest(registry.baseUrl(), QStringLiteral("sup/app"),
-                ReferrersQuery::fallbackTag(p.digest) + QStringLiteral(".sig"), cosignSig, ociManifest);
+    pushCosignSignatureTag(registry.baseUrl(), p);
 
     auto run = [](const QStringList &args) {
         QProcess process;
@@ -290,10 +296,7 @@ TEST_CASE("Referrers: cosign tags found by HEAD on a registry without the API", 
     REQUIRE(registry.start());
     const Pushed p =
         pushSubjectAndArtifacts(registry.baseUrl(), registry.hostPort(), dir.filePath(QStringLiteral("l")));
-    const QByteArray sig = pushArtifact(registry.baseUrl(), QStringLiteral("sup/app"), p.subject,
-                                        QStringLiteral("application/vnd.dev.cosign.simplesigning.v1+json"), "payload");
-    putManifest(registry.baseUrl(), QStringLiteral("sup/app"),
-                ReferrersQuery::fallbackTag(p.digest) + QStringLiteral(".sig"), sig, ociManifest);
+    const QByteArray sig = pushCosignSignatureTag(registry.baseUrl(), p);
 
     Minato::Client::ConnectionProfile profile;
     profile.baseUrl = registry.baseUrl();
