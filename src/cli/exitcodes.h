@@ -45,6 +45,7 @@ inline int exitCodeFor(const Client::ClientError &error)
     case Kind::RateLimited:
     case Kind::Cancelled:
     case Kind::InvalidResponse:
+    case Kind::CredentialStore: // a keychain failure (see above)
         return ExitFailure;
     }
     return ExitFailure;

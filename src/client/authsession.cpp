@@ -49,9 +49,8 @@ void AuthSession::setCredentialSource(std::shared_ptr<CredentialSource> source)
     if (!m_waiters.isEmpty()) {
         m_lookup = Lookup::Pending;
         const int generation = m_generation;
-        m_source->lookup(m_origin, this, [this, generation](std::optional<Credentials> c) {
-            deliverCredentials(std::move(c), generation);
-        });
+        m_source->lookup(m_origin, this,
+                         [this, generation](CredentialLookup c) { deliverCredentials(std::move(c), generation); });
     }
 }
 
@@ -60,10 +59,10 @@ void AuthSession::setCredentials(std::optional<Credentials> credentials)
     setCredentialSource(std::make_shared<StaticCredentialSource>(std::move(credentials)));
 }
 
-void AuthSession::requestCredentials(QObject *context, std::function<void(std::optional<Credentials>)> done)
+void AuthSession::requestCredentials(QObject *context, std::function<void(const CredentialLookup &)> done)
 {
     if (m_lookup == Lookup::Done) {
-        done(m_credentials);
+        done(CredentialLookup::of(m_credentials));
         return;
     }
     m_waiters.append(Waiter{context, std::move(done)});
@@ -72,25 +71,31 @@ void AuthSession::requestCredentials(QObject *context, std::function<void(std::o
     }
     m_lookup = Lookup::Pending;
     const int generation = m_generation;
-    m_source->lookup(m_origin, this, [this, generation](std::optional<Credentials> c) {
-        deliverCredentials(std::move(c), generation);
-    });
+    m_source->lookup(m_origin, this,
+                     [this, generation](CredentialLookup c) { deliverCredentials(std::move(c), generation); });
 }
 
-void AuthSession::deliverCredentials(std::optional<Credentials> credentials, int generation)
+void AuthSession::deliverCredentials(CredentialLookup lookup, int generation)
 {
     if (generation != m_generation) {
         return;
     }
-    if (credentials && credentials->username.isEmpty() && credentials->secret.isEmpty()) {
-        credentials.reset();
+    if (lookup.isFailure()) {
+        // Not remembered: a keychain that timed out or was locked may answer the next time.
+        lookup.credentials.reset();
+        m_credentials.reset();
+        m_lookup = Lookup::NotAsked;
+    } else {
+        if (lookup.credentials && lookup.credentials->username.isEmpty() && lookup.credentials->secret.isEmpty()) {
+            lookup.credentials.reset();
+        }
+        m_credentials = lookup.credentials;
+        m_lookup = Lookup::Done;
     }
-    m_credentials = std::move(credentials);
-    m_lookup = Lookup::Done;
     const QList<Waiter> waiters = std::exchange(m_waiters, {});
     for (const Waiter &w : waiters) {
         if (w.context) {
-            w.done(m_credentials);
+            w.done(lookup);
         }
     }
 }

@@ -54,9 +54,10 @@ public:
     void setCredentialSource(std::shared_ptr<CredentialSource> source);
     // Shorthand for a StaticCredentialSource; nullopt = anonymous.
     void setCredentials(std::optional<Credentials> credentials);
-    // Calls done with the credentials, asking the source the first time only; several callers during one
-    // lookup share it. done runs only while context lives.
-    void requestCredentials(QObject *context, std::function<void(std::optional<Credentials>)> done);
+    // Calls done with the credentials (or none), asking the source the first time only; several callers during
+    // one lookup share it. done runs only while context lives. A failed lookup (the store could not be read)
+    // is handed to every waiter and not remembered: the next request asks the source again.
+    void requestCredentials(QObject *context, std::function<void(const CredentialLookup &)> done);
     // After the registry refused them: the next requestCredentials() asks the source again.
     void forgetCredentials();
 
@@ -106,11 +107,11 @@ private:
     struct Waiter
     {
         QPointer<QObject> context;
-        std::function<void(std::optional<Credentials>)> done;
+        std::function<void(const CredentialLookup &)> done;
     };
     enum class Lookup { NotAsked, Pending, Done };
 
-    void deliverCredentials(std::optional<Credentials> credentials, int generation);
+    void deliverCredentials(CredentialLookup lookup, int generation);
 
     QUrl m_origin;
     std::shared_ptr<CredentialSource> m_source;

@@ -42,6 +42,8 @@ QString kindNameOf(ClientError::Kind kind)
         return QStringLiteral("InvalidResponse");
     case ClientError::Kind::InvalidRequest:
         return QStringLiteral("InvalidRequest");
+    case ClientError::Kind::CredentialStore:
+        return QStringLiteral("CredentialStore");
     }
     return QStringLiteral("Unknown");
 }
@@ -56,6 +58,22 @@ ClientError ClientError::transport(QString detail)
 ClientError ClientError::tls(QString detail)
 {
     return {Kind::Tls, std::move(detail)};
+}
+
+ClientError ClientError::tls(TlsProblem problem, QString host, QStringList certificateNames, QString detail)
+{
+    ClientError e(Kind::Tls, std::move(detail));
+    e.m_tlsProblem = problem;
+    e.m_host = std::move(host);
+    e.m_certificateNames = std::move(certificateNames);
+    return e;
+}
+
+ClientError ClientError::credentialStore(const QString &storeMessage, QString detail)
+{
+    ClientError e(Kind::CredentialStore, std::move(detail));
+    e.m_storeMessage = storeMessage;
+    return e;
 }
 
 ClientError ClientError::timeout(QString detail)
@@ -172,9 +190,7 @@ QString ClientError::message() const
         return tr("Could not reach the registry. Check the address, your network connection and any proxy "
                   "settings, then try again.");
     case Kind::Tls:
-        return tr("The secure connection to the registry failed: its certificate is not trusted. Add the "
-                  "registry's CA certificate to the connection, or allow insecure TLS if you trust this "
-                  "network.");
+        return tlsMessage();
     case Kind::Timeout:
         return tr("The registry did not answer in time. Try again later, or raise the timeout in the "
                   "connection settings.");
@@ -230,8 +246,52 @@ QString ClientError::message() const
                   "proxy rather than a registry API.");
     case Kind::InvalidRequest:
         return tr("The name, tag or digest is not valid. Check what was entered.");
+    case Kind::CredentialStore: {
+        QString reason = m_storeMessage.trimmed();
+        while (reason.endsWith(u'.')) {
+            reason.chop(1);
+        }
+        if (reason.isEmpty()) {
+            reason = m_detail;
+        }
+        return tr("The keychain could not be read: %1. Your saved login was not used; sign in again, or check "
+                  "that the Secret Service (or the credential helper) is running and unlocked.")
+            .arg(reason);
+    }
     }
     return {};
+}
+
+QString ClientError::tlsMessage() const
+{
+    const QString host = m_host.isEmpty() ? tr("this registry") : m_host;
+    const QString certsDir =
+        QStringLiteral("~/.docker/certs.d/%1/").arg(m_host.isEmpty() ? QStringLiteral("<host:port>") : m_host);
+    switch (m_tlsProblem) {
+    case TlsProblem::Untrusted:
+        return tr("The certificate of %1 is not trusted (self-signed, or issued by an authority this computer "
+                  "does not know). Add the registry's CA certificate to the connection (CA file), or put it in "
+                  "%2 as ca.crt. Allow insecure TLS only if you trust this network.")
+            .arg(host, certsDir);
+    case TlsProblem::HostNameMismatch:
+        return tr("The certificate presented by %1 is for %2, not for this address. Connect with a name the "
+                  "certificate covers, or ask the registry's administrator for a certificate that includes %1.")
+            .arg(host, m_certificateNames.isEmpty() ? tr("other names") : m_certificateNames.join(u", "));
+    case TlsProblem::Expired:
+        return tr("The certificate of %1 has expired or is not valid yet. Check this computer's date and time, "
+                  "or ask the registry's administrator to renew the certificate.")
+            .arg(host);
+    case TlsProblem::ClientCertificate:
+        return tr("%1 asks for a client certificate, and none was presented or it refused the one presented. Add "
+                  "your client certificate and its key to the connection, or put client.cert and client.key in %2.")
+            .arg(host, certsDir);
+    case TlsProblem::Other:
+        break;
+    }
+    return tr("The secure connection to %1 could not be set up. If the registry uses its own certificate "
+              "authority, add its CA certificate to the connection or put it in %2 as ca.crt; if it asks for a "
+              "client certificate, add one to the connection or put client.cert and client.key in %2.")
+        .arg(host, certsDir);
 }
 
 } // namespace Minato::Client

@@ -18,6 +18,7 @@
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -42,15 +43,29 @@ public:
         Cancelled,         // cancel() was called: not a failure to show
         InvalidResponse,   // bad JSON, digest mismatch, too large, unexpected shape
         InvalidRequest,    // the caller's input cannot form a request (malformed repository name, digest)
+        CredentialStore,   // the saved login could not be read (keychain or credential helper failed): not "none"
     };
 
     // What exactly was wrong with an InvalidResponse.
     enum class Invalid { None, BadContent, DigestMismatch, TooLarge };
+    // What a Tls error was about: the sentence says what to do about each.
+    enum class TlsProblem {
+        Other,             // a handshake failure without a certificate verdict (protocol, client certificate asked)
+        Untrusted,         // self-signed or issued by an authority this connection does not trust
+        HostNameMismatch,  // the certificate is valid, but for other names
+        Expired,           // expired or not yet valid
+        ClientCertificate, // the server asked for a client certificate, or refused the one presented
+    };
 
     ClientError() = default;
 
     static ClientError transport(QString detail);
     static ClientError tls(QString detail);
+    // host: the certs.d name of the origin that failed ("registry.example.com:5000"); certificateNames: the
+    // DNS names and IP addresses the server's certificate is for (subject alternative names, else its CN).
+    static ClientError tls(TlsProblem problem, QString host, QStringList certificateNames, QString detail);
+    // The credential store's own error (its message is a translated sentence naming the store).
+    static ClientError credentialStore(const QString &storeMessage, QString detail);
     static ClientError timeout(QString detail);
     static ClientError cancelled();
     // From an HTTP answer that is not a success: picks NotFound, RateLimited, Registry or Http by status and
@@ -69,6 +84,9 @@ public:
     const QList<Oci::RegistryError> &registryErrors() const { return m_registryErrors; }
     bool hasRegistryCode(Oci::ErrorCode code) const;
     std::optional<int> retryAfterSeconds() const { return m_retryAfter; }
+    TlsProblem tlsProblem() const { return m_tlsProblem; }
+    // Tls: the names the server's certificate is for (HostNameMismatch, Untrusted); else empty.
+    const QStringList &certificateNames() const { return m_certificateNames; }
 
     // A translated sentence for the person at the keyboard: what happened and what to do.
     QString message() const;
@@ -81,6 +99,8 @@ public:
     static std::optional<int> parseRetryAfter(const QByteArray &value);
 
 private:
+    QString tlsMessage() const;
+
     ClientError(Kind kind, QString detail)
         : m_kind(kind)
         , m_detail(std::move(detail))
@@ -88,6 +108,10 @@ private:
 
     Kind m_kind = Kind::Transport;
     Invalid m_invalid = Invalid::None;
+    TlsProblem m_tlsProblem = TlsProblem::Other;
+    QString m_host; // Tls: host[:port] of the origin that failed
+    QStringList m_certificateNames;
+    QString m_storeMessage; // CredentialStore: the store's sentence
     int m_status = 0;
     bool m_signedIn = false;
     std::optional<int> m_retryAfter;

@@ -18,6 +18,23 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
            a.host().compare(b.host(), Qt::CaseInsensitive) == 0 && effectivePort(a) == effectivePort(b);
 }
 
+QString ProxySetting::validate() const
+{
+    if (mode != Mode::Http) {
+        return {};
+    }
+    if (!url.isValid() || url.scheme().compare(u"http", Qt::CaseInsensitive) != 0 || url.host().isEmpty() ||
+        url.port() <= 0) {
+        return QStringLiteral("the proxy must be written http://host:port");
+    }
+    if (!url.userInfo().isEmpty() || url.hasQuery() || url.hasFragment() ||
+        (!url.path().isEmpty() && url.path() != u"/")) {
+        return QStringLiteral("the proxy URL must not contain a user name, password, path or query "
+                              "(proxy credentials are never saved in a connection)");
+    }
+    return {};
+}
+
 QString ConnectionProfile::validate() const
 {
     if (!baseUrl.isValid()) {
@@ -35,6 +52,12 @@ QString ConnectionProfile::validate() const
     }
     if (timeoutMs <= 0) {
         return QStringLiteral("the timeout must be positive");
+    }
+    if (clientCertificateFile.isEmpty() != clientKeyFile.isEmpty()) {
+        return QStringLiteral("a client certificate needs both its certificate file and its key file");
+    }
+    if (const QString proxyProblem = proxy.validate(); !proxyProblem.isEmpty()) {
+        return proxyProblem;
     }
     return {};
 }

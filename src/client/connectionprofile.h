@@ -17,6 +17,25 @@
 
 namespace Minato::Client {
 
+// The proxy of one connection. System: whatever the application uses (Qt honours http_proxy, https_proxy and
+// no_proxy); None: always direct; Http: this HTTP proxy (http://host:port; https:// requests go through it
+// with CONNECT, http:// ones as absolute-URI requests).
+//
+// Credentials are deliberately not part of it: a profile is persisted as plain settings (profilestore.h),
+// so a proxy URL with user info is refused by validate(), and a proxy login is handed to the running
+// client only (RegistryClient::setProxyCredentials), e.g. from the keychain through a CredentialStore
+// under a key the caller chooses. Nothing secret can reach the settings file through a profile.
+struct ProxySetting
+{
+    enum class Mode { System, None, Http };
+    Mode mode = Mode::System;
+    QUrl url; // Http only: http://host:port, no user info, path, query or fragment
+
+    // Empty when usable, otherwise an English reason.
+    QString validate() const;
+    bool operator==(const ProxySetting &) const = default;
+};
+
 struct ConnectionProfile
 {
     enum class Kind { Generic, DockerHub, Ecr, Gar, Acr, Ghcr, Quay, Harbor, Artifactory };
@@ -29,8 +48,15 @@ struct ConnectionProfile
     Kind kind = Kind::Generic;
     // The user explicitly consented to accept any certificate for this registry (self-signed lab setups).
     bool allowInsecureTls = false;
-    // PEM file of extra CA certificates trusted for this connection only (a company CA).
+    // PEM file of extra CA certificates trusted for this connection only (a company CA). docker's certs.d
+    // folders for the registry are read as well (connectiontls.h).
     QString caCertificateFile;
+    // A client certificate for registries that ask for one (mutual TLS): PEM certificate and its unencrypted
+    // PEM private key. Both or neither; they win over a client certificate found in certs.d.
+    QString clientCertificateFile;
+    QString clientKeyFile;
+    // Per-connection proxy (system default unless set).
+    ProxySetting proxy;
     // Transfer timeout of each request: no bytes for this long ends it with ClientError::Kind::Timeout.
     int timeoutMs = DefaultTimeoutMs;
 

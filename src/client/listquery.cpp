@@ -14,16 +14,9 @@ namespace Minato::Client {
 
 namespace {
 
-struct ParsedList
+ListPage parseList(const QByteArray &body, const QString &key)
 {
-    bool ok = false;
-    QStringList items;
-    QString error;
-};
-
-ParsedList parseList(const QByteArray &body, const QString &key)
-{
-    ParsedList out;
+    ListPage out;
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (!doc.isObject()) {
@@ -69,15 +62,45 @@ void ListQuery::run()
     }
 }
 
-void ListQuery::request(const QUrl &url)
+ListPageParser ListQuery::pageParser() const
 {
-    m_visited.insert(url.toString(QUrl::FullyEncoded));
+    return [key = listKey()](const QByteArray &body) { return parseList(body, key); };
+}
+
+HttpRequest ListQuery::pageRequest(const QUrl &url) const
+{
     HttpRequest r;
     r.url = url;
     r.scopes = scopes();
     r.maxBodyBytes = MaxPageBytes;
     r.headers = {{QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")}};
-    send(r);
+    return r;
+}
+
+std::optional<QUrl> ListQuery::nextPageUrl(const HttpResponse &response, const ListPage &page) const
+{
+    const auto links = Oci::parseLinkHeader(response.headerValues("Link"));
+    if (!links) {
+        qCInfo(lcClient).noquote() << response.describe() << "unreadable Link header:" << links.error().message();
+    } else if (const auto link = Oci::nextLink(*links)) {
+        return link->resolved(response.url);
+    }
+    if (!page.next.isEmpty()) {
+        return page.next;
+    }
+    return std::nullopt;
+}
+
+void ListQuery::pageParsed(const ListPage &page, const HttpResponse &response)
+{
+    Q_UNUSED(page)
+    Q_UNUSED(response)
+}
+
+void ListQuery::request(const QUrl &url)
+{
+    m_visited.insert(url.toString(QUrl::FullyEncoded));
+    send(pageRequest(url));
 }
 
 void ListQuery::handleResponse(const HttpResponse &response)
@@ -88,24 +111,27 @@ void ListQuery::handleResponse(const HttpResponse &response)
     }
     ++m_summary.pages;
     const QByteArray body = response.body;
-    const QString key = listKey();
-    parseMaybeOffThread<ParsedList>(
-        body.size(), [body, key]() { return parseList(body, key); },
-        [this, response](const ParsedList &parsed) {
+    parseMaybeOffThread<ListPage>(
+        body.size(), [body, parse = pageParser()]() { return parse(body); },
+        [this, response](const ListPage &parsed) {
             if (!parsed.ok) {
                 fail(ClientError::invalid(ClientError::Invalid::BadContent,
                                           response.describe() + QStringLiteral(": ") + parsed.error));
                 return;
             }
-            deliver(parsed.items, response);
+            deliver(parsed, response);
         });
 }
 
-void ListQuery::deliver(const QStringList &items, const HttpResponse &response)
+void ListQuery::deliver(const ListPage &page, const HttpResponse &response)
 {
+    pageParsed(page, response);
+    if (isFinished()) {
+        return;
+    }
     QStringList fresh;
-    fresh.reserve(items.size());
-    for (const QString &item : items) {
+    fresh.reserve(page.items.size());
+    for (const QString &item : page.items) {
         if (!m_seen.contains(item)) {
             m_seen.insert(item);
             fresh.append(item);
@@ -116,15 +142,13 @@ void ListQuery::deliver(const QStringList &items, const HttpResponse &response)
     }
 
     QUrl next;
-    const auto links = Oci::parseLinkHeader(response.headerValues("Link"));
-    if (!links) {
-        qCInfo(lcClient).noquote() << response.describe() << "unreadable Link header:" << links.error().message();
-    } else if (const auto link = Oci::nextLink(*links)) {
-        next = link->resolved(response.url);
-        if (!next.isValid()) {
+    if (const std::optional<QUrl> target = nextPageUrl(response, page)) {
+        const bool nothingNew = fresh.isEmpty() && page.entries <= 0;
+        next = target->isRelative() ? response.url.resolved(*target) : *target;
+        if (!next.isValid() || next.isEmpty()) {
             qCInfo(lcClient).noquote() << response.describe() << "unusable next link";
             next = QUrl();
-        } else if (m_visited.contains(next.toString(QUrl::FullyEncoded)) || (fresh.isEmpty() && m_summary.pages > 1)) {
+        } else if (m_visited.contains(next.toString(QUrl::FullyEncoded)) || (nothingNew && m_summary.pages > 1)) {
             qCInfo(lcClient).noquote() << response.describe() << "Link loop: listing stops";
             m_summary.stoppedOnLoop = true;
             next = QUrl();

@@ -18,7 +18,25 @@
 #include <QSet>
 #include <QStringList>
 
+#include <any>
+#include <functional>
+
 namespace Minato::Client {
+
+// One page as a ListQuery reads it. Vendor APIs (dockerhubapi.h, harborapi.h) parse their own shapes into it.
+struct ListPage
+{
+    bool ok = false;
+    QStringList items; // names, in order
+    QString error;     // English, when !ok
+    QUrl next;         // a next page the body names (Docker Hub's "next"); resolved against the page's URL
+    // Entries on the page when they are not all items (Harbor artifacts without tags); -1: items.size().
+    // A page with entries but no new items is not a loop.
+    qsizetype entries = -1;
+    std::any extra; // anything else parsed with the items (tag metadata), handed to pageParsed()
+};
+// Runs on a worker thread for large bodies: it must not touch the query.
+using ListPageParser = std::function<ListPage(const QByteArray &body)>;
 
 struct ListSummary
 {
@@ -53,13 +71,24 @@ protected:
     virtual QString listKey() const = 0;
     virtual QStringList scopes() const = 0;
 
+    // Hooks for vendor APIs; the defaults are the registry API's (?n=&last=, Link, {"<listKey>": [...]}).
+    // How a page body is read.
+    virtual ListPageParser pageParser() const;
+    // The request for one page: GET with scopes() and Accept: application/json.
+    virtual HttpRequest pageRequest(const QUrl &url) const;
+    // The next page, nullopt for none: the Link header's rel="next", else the body's next (relative URLs are
+    // resolved against the page's).
+    virtual std::optional<QUrl> nextPageUrl(const HttpResponse &response, const ListPage &page) const;
+    // Each parsed page, on this thread, before its items go out through pageReady().
+    virtual void pageParsed(const ListPage &page, const HttpResponse &response);
+
     void run() override;
     void handleResponse(const HttpResponse &response) override;
     void emitFailure(const ClientError &error) override { emit finished(error); }
 
 private:
     void request(const QUrl &url);
-    void deliver(const QStringList &items, const HttpResponse &response);
+    void deliver(const ListPage &page, const HttpResponse &response);
     void emitChunks(const QUrl &next);
 
     int m_pageSize;

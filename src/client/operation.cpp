@@ -3,6 +3,7 @@
 #include "authsession.h"
 #include "clientinfo.h"
 #include "clientlog.h"
+#include "connectiontls.h"
 #include "registryclient.h"
 
 #include "oci/wwwauthenticate.h"
@@ -155,8 +156,12 @@ void Operation::send(HttpRequest request)
     m_main.rawContent = m_request.rawContent;
     m_main.blobTransfer = m_request.blobTransfer;
     m_main.maxBodyBytes = m_request.maxBodyBytes;
+    m_main.body = m_request.body;
     m_main.authOrigin = m_client->profile().origin();
-    if (m_request.authenticate) {
+    if (!m_request.authorization.isEmpty()) {
+        m_main.authorization = m_request.authorization;
+        m_main.authOrigin = m_request.authorizationOrigin;
+    } else if (m_request.authenticate) {
         m_main.authorization = m_client->authSession()->authorizationFor(m_request.scopes);
         if (m_main.authorization.startsWith("Basic ")) {
             m_sentAuth = SentAuth::Basic;
@@ -214,7 +219,9 @@ void Operation::issue()
     }
     m_reply = reply;
     m_body.clear();
+#ifndef QT_NO_SSL
     m_sslErrors.clear();
+#endif
     connect(reply, &QNetworkReply::readyRead, this, &Operation::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &Operation::onFinished);
     connect(reply, &QNetworkReply::downloadProgress, this, [this](qint64 received, qint64 total) {
@@ -228,9 +235,7 @@ void Operation::issue()
             reply->ignoreSslErrors(); // the user consented for this connection
             return;
         }
-        for (const QSslError &e : errors) {
-            m_sslErrors.append(e.errorString());
-        }
+        m_sslErrors.append(errors);
     });
 #endif
 }
@@ -277,13 +282,20 @@ void Operation::onFinished()
             ClientError::timeout(where + QStringLiteral(": no data for %1 ms").arg(m_client->profile().timeoutMs)));
         return;
     }
+#ifndef QT_NO_SSL
     if (error == QNetworkReply::SslHandshakeFailedError || !m_sslErrors.isEmpty()) {
-        handleFailure(
-            ClientError::tls(where + QStringLiteral(": ") +
-                             (m_sslErrors.isEmpty() ? reply->errorString() : m_sslErrors.join(QStringLiteral("; ")))));
+        // Untrusted, wrong host name, expired: each with its own sentence (connectiontls.h).
+        handleFailure(tlsErrorFor(m_sslErrors, ex.url, where, reply->errorString()));
         return;
     }
+#endif
     if (!statusAttribute.isValid() || isTransportError(error)) {
+#ifndef QT_NO_SSL
+        if (auto tls = tlsAlertError(reply->errorString(), ex.url, where)) {
+            handleFailure(*tls); // e.g. a TLS 1.3 server's "certificate required" alert, read after the handshake
+            return;
+        }
+#endif
         handleFailure(ClientError::transport(where + QStringLiteral(": ") + reply->errorString()));
         return;
     }
@@ -376,11 +388,15 @@ void Operation::onChallenge(const HttpResponse &response)
                                      session->heldScopes(bearer->realm, bearer->service,
                                                          AuthSession::mergeScopes(bearer->scopes, m_request.scopes)));
         m_phase = Phase::Credentials;
-        session->requestCredentials(this, [this](std::optional<Credentials> credentials) {
+        session->requestCredentials(this, [this](const CredentialLookup &lookup) {
             if (m_finished || m_phase != Phase::Credentials) {
                 return;
             }
-            fetchToken(credentials);
+            if (lookup.isFailure()) {
+                failOnCredentialStore(*lookup.failure);
+                return;
+            }
+            fetchToken(lookup.credentials);
         });
         return;
     }
@@ -393,10 +409,15 @@ void Operation::onChallenge(const HttpResponse &response)
             return;
         }
         m_phase = Phase::Credentials;
-        session->requestCredentials(this, [this, response](std::optional<Credentials> credentials) {
+        session->requestCredentials(this, [this, response](const CredentialLookup &lookup) {
             if (m_finished || m_phase != Phase::Credentials) {
                 return;
             }
+            if (lookup.isFailure()) {
+                failOnCredentialStore(*lookup.failure);
+                return;
+            }
+            const std::optional<Credentials> &credentials = lookup.credentials;
             if (!credentials) {
                 fail(ClientError::authRequired(response.describe() +
                                                QStringLiteral(": Basic challenge, no credentials")));
@@ -418,6 +439,15 @@ void Operation::onChallenge(const HttpResponse &response)
     fail(e.kind() == ClientError::Kind::AuthRequired
              ? ClientError::authRequired(response.describe() + QStringLiteral(": no usable challenge"))
              : e);
+}
+
+void Operation::failOnCredentialStore(const CredentialError &error)
+{
+    // Not "no credentials": a login may be saved, and going on anonymously would read as "sign in" (or show
+    // only what is public) for a registry the person did sign in to.
+    fail(ClientError::credentialStore(error.message(),
+                                      QStringLiteral("the credentials for %1 could not be read (%2)")
+                                          .arg(m_client->profile().origin().toString(), error.message())));
 }
 
 void Operation::onAuthExhausted(const HttpResponse &response)

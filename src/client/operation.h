@@ -21,7 +21,8 @@
 //   re-authentication per request, never a loop. A second 401 ends as Auth (Basic: wrong credentials) or
 //   NotFoundOrPrivate (Bearer: the token server granted a token without this access, which is how Docker
 //   Hub answers for missing and private repositories alike); a token endpoint refusing the credentials
-//   ends as Auth.
+//   ends as Auth. A credential store that fails (CredentialLookup::failed) ends as CredentialStore, never
+//   as an anonymous attempt.
 // - A timeout (Qt reports it as OperationCanceledError, exactly like abort()) ends as Timeout; only an
 //   abort this object made itself ends as Cancelled.
 
@@ -36,6 +37,9 @@
 #include <QPair>
 #include <QPointer>
 #include <QStringList>
+#ifndef QT_NO_SSL
+#include <QSslError>
+#endif
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -48,9 +52,15 @@ class RegistryClient;
 
 struct HttpRequest
 {
-    QByteArray method = QByteArrayLiteral("GET"); // GET, HEAD, DELETE
+    QByteArray method = QByteArrayLiteral("GET"); // GET, HEAD, DELETE, POST
     QUrl url;
     QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body; // POST only (a vendor API's JSON login)
+    // An Authorization header the caller supplies for an origin other than the registry's (vendor APIs: the
+    // Docker Hub API's JWT, Harbor's Basic). Sent only while the URL stays on authorizationOrigin — dropped
+    // on a redirect elsewhere like every Authorization. Use with authenticate = false.
+    QByteArray authorization;
+    QUrl authorizationOrigin;
     QStringList scopes;                        // token scopes the request needs ("repository:team/app:pull")
     bool authenticate = true;                  // answer 401 challenges; false: a 401 is handed to handleResponse()
     bool rawContent = false;                   // Accept-Encoding: identity (bytes are hashed; PLATFORM.md)
@@ -162,6 +172,7 @@ private:
     void followRedirect(const HttpResponse &response);
     void onChallenge(const HttpResponse &response);
     void onAuthExhausted(const HttpResponse &response);
+    void failOnCredentialStore(const CredentialError &error);
     void fetchToken(const std::optional<Credentials> &credentials);
     void onTokenResponse(const HttpResponse &response);
     void resendMain(const QByteArray &authorization);
@@ -184,7 +195,9 @@ private:
 
     QPointer<QNetworkReply> m_reply;
     QByteArray m_body;
-    QStringList m_sslErrors;
+#ifndef QT_NO_SSL
+    QList<QSslError> m_sslErrors;
+#endif
 };
 
 } // namespace Minato::Client

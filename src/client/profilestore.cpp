@@ -87,6 +87,15 @@ QList<ConnectionProfile> ProfileStore::profiles() const
             kindFromId(m_settings->value(QStringLiteral("kind")).toString()).value_or(ConnectionProfile::Kind::Generic);
         p.allowInsecureTls = m_settings->value(QStringLiteral("allowInsecureTls"), false).toBool();
         p.caCertificateFile = m_settings->value(QStringLiteral("caCertificateFile")).toString();
+        p.clientCertificateFile = m_settings->value(QStringLiteral("clientCertificateFile")).toString();
+        p.clientKeyFile = m_settings->value(QStringLiteral("clientKeyFile")).toString();
+        const QString proxy = m_settings->value(QStringLiteral("proxy")).toString();
+        if (proxy == u"none") {
+            p.proxy.mode = ProxySetting::Mode::None;
+        } else if (proxy.startsWith(QStringLiteral("http://"))) {
+            p.proxy.mode = ProxySetting::Mode::Http;
+            p.proxy.url = QUrl(proxy, QUrl::StrictMode);
+        }
         bool ok = false;
         const int timeout = m_settings->value(QStringLiteral("timeoutMs")).toInt(&ok);
         p.timeoutMs = ok && timeout > 0 ? timeout : ConnectionProfile::DefaultTimeoutMs;
@@ -199,6 +208,20 @@ ProfileStore::Error ProfileStore::save(const QList<ConnectionProfile> &profiles)
         m_settings->setValue(QStringLiteral("kind"), kindId(p.kind));
         m_settings->setValue(QStringLiteral("allowInsecureTls"), p.allowInsecureTls);
         m_settings->setValue(QStringLiteral("caCertificateFile"), p.caCertificateFile);
+        m_settings->setValue(QStringLiteral("clientCertificateFile"), p.clientCertificateFile);
+        m_settings->setValue(QStringLiteral("clientKeyFile"), p.clientKeyFile);
+        // "system", "none" or the proxy's URL (validate() refused user info: no secret reaches the file).
+        switch (p.proxy.mode) {
+        case ProxySetting::Mode::System:
+            m_settings->setValue(QStringLiteral("proxy"), QStringLiteral("system"));
+            break;
+        case ProxySetting::Mode::None:
+            m_settings->setValue(QStringLiteral("proxy"), QStringLiteral("none"));
+            break;
+        case ProxySetting::Mode::Http:
+            m_settings->setValue(QStringLiteral("proxy"), p.proxy.url.toString(QUrl::RemoveUserInfo));
+            break;
+        }
         m_settings->setValue(QStringLiteral("timeoutMs"), p.timeoutMs);
     }
     m_settings->endArray();

@@ -8,9 +8,7 @@
 #include "pingquery.h"
 #include "tagsquery.h"
 
-#ifndef QT_NO_SSL
-#include <QSslCertificate>
-#endif
+#include <QNetworkProxy>
 
 namespace Minato::Client {
 
@@ -23,28 +21,65 @@ RegistryClient::RegistryClient(ConnectionProfile profile, QNetworkAccessManager 
     , m_profile(std::move(profile))
     , m_network(network ? network : new QNetworkAccessManager(this))
     , m_auth(new AuthSession(m_profile.origin(), this))
+    , m_certsDirRoots(defaultCertsDirRoots())
 {
     setupTls();
+    setupProxy(std::nullopt);
 }
 
 RegistryClient::~RegistryClient() = default;
 
 void RegistryClient::setupTls()
 {
+    m_tlsMaterial = loadTlsMaterial(m_profile, m_certsDirRoots);
+    m_tlsProblem = m_tlsMaterial.problems.join(QStringLiteral("; "));
+    if (!m_tlsProblem.isEmpty()) {
+        qCWarning(lcClient).noquote() << "TLS settings of" << m_profile.name << ":" << m_tlsProblem;
+    }
 #ifndef QT_NO_SSL
-    if (m_profile.caCertificateFile.isEmpty()) {
-        return;
-    }
-    const QList<QSslCertificate> certificates = QSslCertificate::fromPath(m_profile.caCertificateFile, QSsl::Pem);
-    if (certificates.isEmpty()) {
-        m_tlsProblem = QStringLiteral("no PEM certificate could be read from %1").arg(m_profile.caCertificateFile);
-        qCWarning(lcClient).noquote() << m_tlsProblem;
-        return;
-    }
-    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-    ssl.addCaCertificates(certificates);
-    m_ssl = ssl;
+    m_ssl = sslConfigurationFor(m_tlsMaterial);
 #endif
+}
+
+void RegistryClient::setCertsDirRoots(QStringList roots)
+{
+    m_certsDirRoots = std::move(roots);
+    setupTls();
+}
+
+#ifndef QT_NO_SSL
+QSslConfiguration RegistryClient::sslConfiguration() const
+{
+    return m_ssl.value_or(QSslConfiguration::defaultConfiguration());
+}
+#endif
+
+void RegistryClient::setProxyCredentials(const std::optional<Credentials> &credentials)
+{
+    setupProxy(credentials);
+}
+
+void RegistryClient::setupProxy(const std::optional<Credentials> &credentials)
+{
+    // The manager is this connection's (owned, or given for the client's lifetime): a shared one would carry
+    // this proxy to other connections too.
+    switch (m_profile.proxy.mode) {
+    case ProxySetting::Mode::System:
+        return;
+    case ProxySetting::Mode::None:
+        m_network->setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+        return;
+    case ProxySetting::Mode::Http: {
+        const QUrl &url = m_profile.proxy.url;
+        QNetworkProxy proxy(QNetworkProxy::HttpProxy, url.host(), static_cast<quint16>(url.port(8080)));
+        if (credentials) {
+            proxy.setUser(credentials->username);
+            proxy.setPassword(credentials->secret);
+        }
+        m_network->setProxy(proxy);
+        return;
+    }
+    }
 }
 
 void RegistryClient::applyTls(QNetworkRequest &request) const

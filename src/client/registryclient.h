@@ -16,6 +16,7 @@
 
 #include "authsession.h"
 #include "connectionprofile.h"
+#include "connectiontls.h"
 #include "credentialsource.h"
 
 #include "oci/digest.h"
@@ -65,11 +66,23 @@ public:
         m_auth->setCredentialSource(std::move(source));
     }
 
-    // Applies the connection's TLS settings (extra CA certificates) to a request.
+    // Applies the connection's TLS settings (extra CA certificates, client certificate; connectiontls.h) to a
+    // request.
     void applyTls(QNetworkRequest &request) const;
     bool allowsInsecureTls() const { return m_profile.allowInsecureTls; }
-    // English, for logs: why the CA file could not be used; empty when fine.
+    // English, for logs: why a CA file, certs.d entry or client certificate could not be used; empty when fine.
     const QString &tlsSetupProblem() const { return m_tlsProblem; }
+    // What was loaded, and from where.
+    const TlsMaterial &tlsMaterial() const { return m_tlsMaterial; }
+    // Where certs.d folders are looked for (defaultCertsDirRoots() unless set; tests point it at a temp dir).
+    // Setting it reloads the TLS material for the requests sent from then on.
+    void setCertsDirRoots(QStringList roots);
+#ifndef QT_NO_SSL
+    // The configuration applyTls() puts on https requests (Qt's default when there is no material).
+    QSslConfiguration sslConfiguration() const;
+#endif
+    // The proxy login for ProxySetting::Mode::Http, in memory only (see ProxySetting); nullopt: none.
+    void setProxyCredentials(const std::optional<Credentials> &credentials);
 
     // Factories: the operation is a child of this client, not started.
     PingQuery *ping();
@@ -81,11 +94,14 @@ public:
 
 private:
     void setupTls();
+    void setupProxy(const std::optional<Credentials> &credentials);
 
     ConnectionProfile m_profile;
     QPointer<QNetworkAccessManager> m_network;
     AuthSession *m_auth = nullptr;
     QString m_tlsProblem;
+    QStringList m_certsDirRoots;
+    TlsMaterial m_tlsMaterial;
 #ifndef QT_NO_SSL
     std::optional<QSslConfiguration> m_ssl;
 #endif

@@ -87,7 +87,7 @@ TEST_CASE("AuthSession caches tokens per realm, service and scope", "[client][un
     session.noteBasicChallenge();
     CHECK(session.authorizationFor({}).isEmpty());
     bool answered = false;
-    session.requestCredentials(&session, [&](std::optional<Credentials> c) { answered = c.has_value(); });
+    session.requestCredentials(&session, [&](const CredentialLookup &c) { answered = c.credentials.has_value(); });
     CHECK(answered);
     CHECK(session.authorizationFor({}) == "Basic " + QByteArray("u:p").toBase64());
 }

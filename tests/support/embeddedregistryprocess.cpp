@@ -23,8 +23,8 @@ bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
     m_output.clear();
     m_error.clear();
     m_port = 0;
-    QStringList arguments{QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                          QStringLiteral("--root"), m_root.path()};
+    QStringList arguments{QStringLiteral("serve"), QStringLiteral("--listen"), m_listen, QStringLiteral("--root"),
+                          m_root.path()};
     if (!m_fsync) {
         arguments.append(QStringLiteral("--no-fsync"));
     }
@@ -33,7 +33,7 @@ bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
         m_error = QStringLiteral("minato-registry did not start: ") + m_process.errorString();
         return false;
     }
-    const QRegularExpression banner(QStringLiteral("serving (https?)://127\\.0\\.0\\.1:(\\d+)"));
+    const QRegularExpression banner(QStringLiteral("serving (https?)://(\\[[0-9a-fA-F:.]+\\]|[0-9.]+):(\\d+)"));
     for (int i = 0; i < 200; ++i) {
         if (banner.match(m_output).hasMatch() || m_process.state() == QProcess::NotRunning) {
             break;
@@ -43,7 +43,8 @@ bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
     }
     const QRegularExpressionMatch match = banner.match(m_output);
     m_scheme = match.hasMatch() ? match.captured(1) : QStringLiteral("http");
-    m_port = static_cast<quint16>(match.captured(2).toUInt());
+    m_host = match.hasMatch() ? match.captured(2) : QStringLiteral("127.0.0.1");
+    m_port = static_cast<quint16>(match.captured(3).toUInt());
     if (m_port == 0) {
         m_error = QStringLiteral("minato-registry did not report a port: ") + m_output;
         return false;

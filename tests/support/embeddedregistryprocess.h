@@ -33,6 +33,8 @@ public:
     int stop();
     // SIGKILL now (no shutdown at all: a crash) and wait until the process is gone.
     void kill();
+    // The --listen address, "127.0.0.1:0" unless set ("[::1]:0" for IPv6). Takes effect at the next start().
+    void setListenAddress(const QString &listen) { m_listen = listen; }
     // fsync before renames (the server's default); off unless set, since it is a throwaway registry (--no-fsync).
     // Takes effect at the next start().
     void setFsync(bool enabled) { m_fsync = enabled; }
@@ -46,7 +48,8 @@ public:
     QString readOutput();
 
     quint16 port() const { return m_port; }
-    QString hostPort() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
+    // "127.0.0.1:PORT", or "[::1]:PORT" when listening there (as the server's banner says).
+    QString hostPort() const { return m_host + u':' + QString::number(m_port); }
     // http:// or https://, as the server's banner says.
     QUrl baseUrl() const { return QUrl(m_scheme + QStringLiteral("://") + hostPort()); }
     QString root() const { return m_root.path(); }
@@ -55,6 +58,8 @@ private:
     QTemporaryDir m_root;
     QProcess m_process;
     quint16 m_port = 0;
+    QString m_listen = QStringLiteral("127.0.0.1:0");
+    QString m_host = QStringLiteral("127.0.0.1");
     QString m_scheme = QStringLiteral("http");
     bool m_fsync = false;
     QString m_error;

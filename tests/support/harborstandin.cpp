@@ -1,0 +1,213 @@
+#include "harborstandin.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace Minato::Test {
+
+namespace {
+
+StandInResponse harborError(int status, const char *code, const char *message)
+{
+    return StandInResponse::json(status, QByteArray(R"({"errors":[{"code":")") + code + R"(","message":")" + message +
+                                             R"("}]})");
+}
+
+} // namespace
+
+HarborStandIn::HarborStandIn(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+    m_server.setHandler([this](const StandInRequest &r) { return handle(r); });
+}
+
+HarborStandIn::~HarborStandIn() = default;
+
+void HarborStandIn::addProject(const QString &name, bool isPublic)
+{
+    m_projects.insert(name, isPublic);
+}
+
+void HarborStandIn::addRepository(const QString &name, QList<Artifact> artifacts)
+{
+    m_repositories.insert(name, std::move(artifacts));
+}
+
+bool HarborStandIn::visible(const QString &project, const QString &user) const
+{
+    return m_projects.contains(project) && (m_projects.value(project) || !user.isEmpty());
+}
+
+StandInResponse HarborStandIn::page(const StandInRequest &request, const QJsonArray &all) const
+{
+    bool ok = false;
+    int pageSize = request.queryValue("page_size").toInt(&ok);
+    if (!ok) {
+        pageSize = 10;
+    }
+    if (pageSize < 1 || pageSize > 100) {
+        return harborError(400, "BAD_REQUEST", "page_size must be between 1 and 100");
+    }
+    int pageNumber = request.queryValue("page").toInt(&ok);
+    if (!ok || pageNumber < 1) {
+        pageNumber = 1;
+    }
+    QJsonArray results;
+    const qsizetype from = qsizetype(pageNumber - 1) * pageSize;
+    for (qsizetype i = from; i < all.size() && i < from + pageSize; ++i) {
+        results.append(all.at(i));
+    }
+    // Harbor's Link targets keep the other query parameters (with_tag …) and the path as requested.
+    QByteArray others;
+    for (const QByteArray &pair : request.query.split('&')) {
+        if (!pair.isEmpty() && !pair.startsWith("page=") && !pair.startsWith("page_size=")) {
+            others += '&' + pair;
+        }
+    }
+    const auto target = [&](int n) {
+        return request.path + "?page=" + QByteArray::number(n) + "&page_size=" + QByteArray::number(pageSize) + others;
+    };
+    QList<QByteArray> links;
+    if (pageNumber > 1) {
+        links.append("<" + target(pageNumber - 1) + ">; rel=\"prev\"");
+    }
+    if (from + pageSize < all.size()) {
+        links.append("<" + target(pageNumber + 1) + ">; rel=\"next\"");
+    }
+    StandInResponse response = StandInResponse::json(200, QJsonDocument(results).toJson(QJsonDocument::Compact));
+    response.withHeader("X-Total-Count", QByteArray::number(all.size()));
+    if (!links.isEmpty()) {
+        response.withHeader("Link", links.join(", "));
+    }
+    return response;
+}
+
+StandInResponse HarborStandIn::handle(const StandInRequest &request)
+{
+    QString user;
+    if (const QByteArray authorization = request.header("Authorization"); !authorization.isEmpty()) {
+        const QByteArray decoded =
+            authorization.startsWith("Basic ") ? QByteArray::fromBase64(authorization.mid(6)) : QByteArray();
+        const qsizetype colon = decoded.indexOf(':');
+        const QString name = QString::fromUtf8(decoded.left(colon));
+        if (colon < 0 || !m_options.users.contains(name) ||
+            m_options.users.value(name) != QString::fromUtf8(decoded.mid(colon + 1))) {
+            return harborError(401, "UNAUTHORIZED", "unauthorized");
+        }
+        user = name;
+    }
+    if (request.method != "GET") {
+        return harborError(405, "METHOD_NOT_ALLOWED", "method not allowed");
+    }
+    // Harbor's router sees the path decoded once: "a%252Fb" → "a%2Fb" (one segment), "a%2Fb" → "a/b" (two).
+    const QList<QByteArray> parts = QByteArray::fromPercentEncoding(request.path).split('/');
+    if (parts.size() < 4 || parts[1] != "api" || parts[2] != "v2.0") {
+        return harborError(404, "NOT_FOUND", "not found");
+    }
+    const auto repositoryEntry = [](const QString &name, const QList<Artifact> &artifacts) {
+        QJsonObject r;
+        r.insert(QStringLiteral("name"), name);
+        r.insert(QStringLiteral("artifact_count"), artifacts.size());
+        r.insert(QStringLiteral("pull_count"), 0);
+        return r;
+    };
+
+    if (parts.size() == 4 && parts[3] == "projects") {
+        QJsonArray all;
+        for (auto it = m_projects.cbegin(); it != m_projects.cend(); ++it) {
+            if (visible(it.key(), user)) {
+                QJsonObject p;
+                p.insert(QStringLiteral("name"), it.key());
+                p.insert(QStringLiteral("metadata"),
+                         QJsonObject{{QStringLiteral("public"),
+                                      it.value() ? QStringLiteral("true") : QStringLiteral("false")}});
+                all.append(p);
+            }
+        }
+        return page(request, all);
+    }
+    if (parts.size() == 4 && parts[3] == "repositories") {
+        QJsonArray all;
+        for (auto it = m_repositories.cbegin(); it != m_repositories.cend(); ++it) {
+            if (visible(it.key().section(u'/', 0, 0), user)) {
+                all.append(repositoryEntry(it.key(), it.value()));
+            }
+        }
+        return page(request, all);
+    }
+    if (parts.size() >= 6 && parts[3] == "projects" && parts[5] == "repositories") {
+        const QString project = QString::fromUtf8(parts[4]);
+        if (!m_projects.contains(project)) {
+            return harborError(404, "NOT_FOUND", "project not found");
+        }
+        if (!visible(project, user)) {
+            return harborError(401, "UNAUTHORIZED", "unauthorized");
+        }
+        if (parts.size() == 6) {
+            QJsonArray all;
+            for (auto it = m_repositories.cbegin(); it != m_repositories.cend(); ++it) {
+                if (it.key().startsWith(project + u'/')) {
+                    all.append(repositoryEntry(it.key(), it.value()));
+                }
+            }
+            return page(request, all);
+        }
+        if (parts.size() == 8 && parts[7] == "artifacts") {
+            const QString repository = project + u'/' + QString::fromUtf8(QByteArray::fromPercentEncoding(parts[6]));
+            const auto it = m_repositories.constFind(repository);
+            if (it == m_repositories.cend()) {
+                return harborError(404, "NOT_FOUND", "repository not found");
+            }
+            QJsonArray all;
+            for (const Artifact &a : *it) {
+                QJsonObject artifact;
+                artifact.insert(QStringLiteral("digest"), a.digest);
+                artifact.insert(QStringLiteral("size"), a.size);
+                artifact.insert(QStringLiteral("push_time"), a.pushTime);
+                artifact.insert(QStringLiteral("manifest_media_type"), a.manifestMediaType);
+                artifact.insert(QStringLiteral("media_type"),
+                                QStringLiteral("application/vnd.oci.image.config.v1+json"));
+                artifact.insert(QStringLiteral("type"), QStringLiteral("IMAGE"));
+                artifact.insert(QStringLiteral("repository_name"), repository);
+                QJsonObject extra;
+                if (!a.os.isEmpty()) {
+                    extra.insert(QStringLiteral("os"), a.os);
+                    extra.insert(QStringLiteral("architecture"), a.architecture);
+                    extra.insert(QStringLiteral("created"), a.created);
+                }
+                artifact.insert(QStringLiteral("extra_attrs"), extra);
+                QJsonArray references;
+                for (const Reference &ref : a.references) {
+                    QJsonObject platform;
+                    platform.insert(QStringLiteral("os"), ref.os);
+                    platform.insert(QStringLiteral("architecture"), ref.architecture);
+                    if (!ref.variant.isEmpty()) {
+                        platform.insert(QStringLiteral("variant"), ref.variant);
+                    }
+                    references.append(QJsonObject{{QStringLiteral("platform"), platform},
+                                                  {QStringLiteral("child_digest"), QStringLiteral("sha256:")}});
+                }
+                artifact.insert(QStringLiteral("references"),
+                                references.isEmpty() ? QJsonValue() : QJsonValue(references));
+                const bool withTag = request.queryValue("with_tag") != "false";
+                if (withTag && !a.tags.isEmpty()) {
+                    QJsonArray tags;
+                    for (const QString &t : a.tags) {
+                        tags.append(QJsonObject{{QStringLiteral("name"), t},
+                                                {QStringLiteral("push_time"), a.pushTime},
+                                                {QStringLiteral("immutable"), false}});
+                    }
+                    artifact.insert(QStringLiteral("tags"), tags);
+                } else {
+                    artifact.insert(QStringLiteral("tags"), QJsonValue());
+                }
+                all.append(artifact);
+            }
+            return page(request, all);
+        }
+    }
+    return harborError(404, "NOT_FOUND", "not found");
+}
+
+} // namespace Minato::Test
