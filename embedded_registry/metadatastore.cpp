@@ -45,7 +45,7 @@ void sortBytewise(QStringList &list)
 
 } // namespace
 
-QMutex &MetadataStore::lockFor(QStringView name)
+QMutex &MetadataStore::lockFor(QStringView name) const
 {
     return m_locks[qHash(name) % m_locks.size()];
 }
@@ -134,9 +134,17 @@ bool MetadataStore::putManifest(QStringView name, QByteArrayView bytes, const Ma
         return false;
     }
     noteRepository(name);
-    if (!tag.isEmpty() &&
-        !m_layout.writeAtomically(m_layout.tagPath(name, tag), record.digest.toString().toLatin1(), error)) {
-        return false;
+    if (!tag.isEmpty()) {
+        if (!m_layout.writeAtomically(m_layout.tagPath(name, tag), record.digest.toString().toLatin1(), error)) {
+            return false;
+        }
+        updateCachedTags(name, [tag](QStringList &list) {
+            const QString value = tag.toString();
+            const auto at = std::lower_bound(list.begin(), list.end(), value);
+            if (at == list.end() || *at != value) {
+                list.insert(at, value);
+            }
+        });
     }
     return true;
 }
@@ -182,15 +190,41 @@ std::optional<Oci::Digest> MetadataStore::resolveTag(QStringView name, QStringVi
 
 QStringList MetadataStore::tags(QStringView name) const
 {
+    // The repository's lock orders this read with the writers, so a list read here is never older than a
+    // change that was already made (writers update or drop the cached list under the same lock).
+    QMutexLocker locker(&lockFor(name));
+    {
+        QMutexLocker cache(&m_tagCacheMutex);
+        const auto it = m_tagCache.constFind(name.toString());
+        if (it != m_tagCache.cend()) {
+            return *it;
+        }
+    }
     QStringList out = QDir(m_layout.tagsDir(name)).entryList(QDir::Files);
     sortBytewise(out);
+    QMutexLocker cache(&m_tagCacheMutex);
+    if (m_tagCache.size() >= maxCachedTagLists) {
+        m_tagCache.clear(); // rare: many repositories listed; they are read again when asked
+    }
+    m_tagCache.insert(name.toString(), out);
     return out;
+}
+
+void MetadataStore::updateCachedTags(QStringView name, const std::function<void(QStringList &)> &f)
+{
+    QMutexLocker cache(&m_tagCacheMutex);
+    const auto it = m_tagCache.find(name.toString());
+    if (it != m_tagCache.end()) {
+        f(*it);
+    }
 }
 
 bool MetadataStore::deleteTag(QStringView name, QStringView tag)
 {
     QMutexLocker locker(&lockFor(name));
-    return QFile::remove(m_layout.tagPath(name, tag));
+    const bool removed = QFile::remove(m_layout.tagPath(name, tag));
+    updateCachedTags(name, [tag](QStringList &list) { list.removeOne(tag.toString()); });
+    return removed;
 }
 
 bool MetadataStore::deleteManifest(QStringView name, const Oci::Digest &digest)
@@ -207,6 +241,7 @@ bool MetadataStore::deleteManifest(QStringView name, const Oci::Digest &digest)
         const QString path = tagsDir + u'/' + tag;
         if (QString::fromLatin1(readSmallFile(path).trimmed()) == wanted) {
             QFile::remove(path);
+            updateCachedTags(name, [&tag](QStringList &list) { list.removeOne(tag); });
         }
     }
     QFile::remove(m_layout.manifestLinkPath(name, digest));

@@ -19,6 +19,7 @@
 
 #include "oci/digest.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QMutex>
@@ -26,6 +27,7 @@
 #include <QStringList>
 
 #include <array>
+#include <functional>
 #include <optional>
 
 namespace Minato::Registry {
@@ -77,7 +79,11 @@ public:
     std::optional<StoredManifest> manifest(QStringView name, const Oci::Digest &digest) const;
     // The digest a tag points at, when that manifest is still linked.
     std::optional<Oci::Digest> resolveTag(QStringView name, QStringView tag) const;
+    // Sorted bytewise. Read from disk once per repository, then kept current by putManifest()/deleteTag()/
+    // deleteManifest(): a 100,000-tag repository is listed page by page, and each page must not walk (and sort)
+    // the whole folder again. At most maxCachedTagLists repositories are kept.
     QStringList tags(QStringView name) const;
+    static constexpr int maxCachedTagLists = 256;
     // False when there was no such tag.
     bool deleteTag(QStringView name, QStringView tag);
     // Removes every tag naming the manifest, its link and its referrer entry. False when it was not there.
@@ -87,14 +93,18 @@ public:
     QList<QJsonObject> referrers(QStringView name, const Oci::Digest &subject) const;
 
 private:
-    QMutex &lockFor(QStringView name);
+    QMutex &lockFor(QStringView name) const;
+    // Under lockFor(name): the cached list of name, changed by f, when there is one.
+    void updateCachedTags(QStringView name, const std::function<void(QStringList &)> &f);
     std::optional<StoredManifest> readManifestLink(QStringView name, const Oci::Digest &digest) const;
 
     const Layout &m_layout;
     const BlobStore &m_blobs;
     void noteRepository(QStringView name);
 
-    std::array<QMutex, 32> m_locks;
+    mutable std::array<QMutex, 32> m_locks;
+    mutable QMutex m_tagCacheMutex; // taken inside lockFor(name), never the other way round
+    mutable QHash<QString, QStringList> m_tagCache;
     mutable QMutex m_catalogMutex;
     mutable std::optional<QStringList> m_catalog; // sorted bytewise; nullopt until first needed
 };

@@ -467,3 +467,31 @@ TEST_CASE("The catalog is walked once, then kept current by pushes and mounts", 
     s.meta.invalidateRepositoryCache();
     CHECK(s.meta.repositories() == expected);
 }
+
+TEST_CASE("Tag lists are read once, then kept current by tag pushes and deletes", "[registry][store]")
+{
+    QTemporaryDir dir;
+    Stores s(dir.path());
+    REQUIRE(s.opened);
+    const QByteArray m1("{\"schemaVersion\":2,\"n\":1}");
+    const QByteArray m2("{\"schemaVersion\":2,\"n\":2}");
+    REQUIRE(s.meta.putManifest(u"app", m1, recordFor(m1), u"b"));
+    CHECK(s.meta.tags(u"app") == QStringList{QStringLiteral("b")}); // read from disk, now cached
+
+    // New tags land in order; pushing an existing tag again adds nothing.
+    REQUIRE(s.meta.putManifest(u"app", m1, recordFor(m1), u"d"));
+    REQUIRE(s.meta.putManifest(u"app", m2, recordFor(m2), u"a"));
+    REQUIRE(s.meta.putManifest(u"app", m2, recordFor(m2), u"c"));
+    REQUIRE(s.meta.putManifest(u"app", m2, recordFor(m2), u"b")); // moves b to m2
+    CHECK(s.meta.tags(u"app") == QStringList({"a", "b", "c", "d"}));
+
+    CHECK(s.meta.deleteTag(u"app", u"c"));
+    CHECK(s.meta.tags(u"app") == QStringList({"a", "b", "d"}));
+    // Deleting m2 takes a and b (b was moved to it), and leaves d.
+    CHECK(s.meta.deleteManifest(u"app", recordFor(m2).digest));
+    CHECK(s.meta.tags(u"app") == QStringList{QStringLiteral("d")});
+
+    // The cached list equals what a fresh reader finds on disk.
+    MetadataStore fresh(s.layout, s.blobs);
+    CHECK(fresh.tags(u"app") == s.meta.tags(u"app"));
+}
