@@ -4,16 +4,9 @@
 #include "registryinfo.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QLocale>
-#include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpSocket>
-
-#ifdef Q_OS_LINUX
-#include <cerrno>
-#include <sys/sendfile.h>
-#endif
 
 #ifdef Q_OS_WIN
 #include <winsock2.h>
@@ -139,7 +132,6 @@ Connection::~Connection()
         done(result);
     }
     m_stream.reset();
-    m_sendFileNotifier.reset();
     delete m_socket;
 }
 
@@ -166,7 +158,6 @@ void Connection::abort()
     if (m_phase == Phase::Closed) {
         return;
     }
-    m_sendFileNotifier.reset();
     m_socket->abort();
     onSocketGone();
 }
@@ -616,9 +607,6 @@ void Connection::respondStream(int status, HttpHeaders headers, std::unique_ptr<
 
 void Connection::stepStream()
 {
-    if (m_streamRemaining > 0 && sendFileDirect()) {
-        return;
-    }
     if (m_scratch.size() < m_limits.chunkBytes) {
         m_scratch.resize(m_limits.chunkBytes);
     }
@@ -641,83 +629,11 @@ void Connection::stepStream()
         m_socket->write(m_scratch.constData(), got);
         m_streamRemaining -= got;
     }
-    endStreamIfDone();
-}
-
-void Connection::endStreamIfDone()
-{
     if (m_streamRemaining == 0) {
         m_stream.reset();
-        m_sendFileNotifier.reset();
         setTimer(TimerKind::None, {});
         m_pumpAgain = true;
     }
-}
-
-bool Connection::sendFileDirect()
-{
-#ifdef Q_OS_LINUX
-    // A file to a plain TCP socket: sendfile(2) moves the bytes inside the kernel, without the two copies
-    // through a user buffer and Qt's write buffer. TLS needs the bytes in user space (QSslSocket), and a
-    // device that is not a plain file has no descriptor: both take the buffered path.
-    auto *file = qobject_cast<QFile *>(m_stream.get());
-    if (!file || m_sendFileFailed || qobject_cast<QSslSocket *>(m_socket) || file->handle() < 0) {
-        return false;
-    }
-    if (m_socket->bytesToWrite() > 0) {
-        // The head (or an earlier piece) is still in Qt's buffer and must go first; bytesWritten pumps again.
-        m_socket->flush();
-        if (m_socket->bytesToWrite() > 0) {
-            return true;
-        }
-    }
-    if (!m_sendFileNotifier) {
-        m_sendFileOffset = file->pos();
-        m_sendFileNotifier = std::make_unique<QSocketNotifier>(m_socket->socketDescriptor(), QSocketNotifier::Write);
-        connect(m_sendFileNotifier.get(), &QSocketNotifier::activated, this, [this] {
-            m_sendFileNotifier->setEnabled(false);
-            pump();
-        });
-    }
-    m_sendFileNotifier->setEnabled(false);
-    const int socketFd = int(m_socket->socketDescriptor());
-    bool progressed = false;
-    while (m_streamRemaining > 0) {
-        off_t offset = static_cast<off_t>(m_sendFileOffset);
-        const size_t want = static_cast<size_t>(qMin(m_streamRemaining, qint64(16) * 1024 * 1024));
-        const ssize_t sent = ::sendfile(socketFd, file->handle(), &offset, want);
-        if (sent > 0) {
-            m_sendFileOffset += sent;
-            m_streamRemaining -= sent;
-            progressed = true;
-            continue;
-        }
-        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            m_sendFileNotifier->setEnabled(true); // the socket is full: continue when it drains
-            break;
-        }
-        if (sent < 0 && (errno == EINVAL || errno == ENOSYS) && !progressed && m_sendFileOffset == file->pos()) {
-            m_sendFileFailed = true; // a file system without sendfile support: the buffered path instead
-            m_sendFileNotifier.reset();
-            return false;
-        }
-        if (sent == 0) {
-            qWarning("Minato::Registry::Connection: the file ended %lld bytes early; closing",
-                     static_cast<long long>(m_streamRemaining));
-        }
-        m_stream.reset();
-        m_sendFileNotifier.reset();
-        abort(); // EPIPE, ECONNRESET: the client is gone
-        return true;
-    }
-    if (progressed && m_timerKind == TimerKind::Send) {
-        m_timer.start(); // the client is taking the response: the send timeout starts over
-    }
-    endStreamIfDone();
-    return true;
-#else
-    return false;
-#endif
 }
 
 void Connection::finishExchange()
@@ -833,7 +749,6 @@ void Connection::onSocketGone()
     }
     m_phase = Phase::Closed;
     setTimer(TimerKind::None, {});
-    m_sendFileNotifier.reset(); // before the descriptor it watches is closed
     if (m_socket->state() != QAbstractSocket::UnconnectedState) {
         m_socket->abort();
     }

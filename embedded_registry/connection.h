@@ -21,7 +21,6 @@
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
-#include <QSocketNotifier>
 #include <QTimer>
 
 #include <atomic>
@@ -136,9 +135,6 @@ private:
     void stepHead();
     void stepBody();
     void stepStream();
-    // Streams a QFile to a plain socket with sendfile(2) (Linux); false when this response cannot.
-    bool sendFileDirect();
-    void endStreamIfDone();
     void stepDiscard();
     void stepClosing();
     void startExchange(HttpRequest request);
@@ -206,9 +202,6 @@ private:
     std::function<void(const BodyResult &)> m_bodyDone;
     std::unique_ptr<QIODevice> m_stream;
     qint64 m_streamRemaining = 0;
-    std::unique_ptr<QSocketNotifier> m_sendFileNotifier; // writability while sendfile(2) streams
-    qint64 m_sendFileOffset = 0;
-    bool m_sendFileFailed = false;
 };
 
 } // namespace Minato::Registry
