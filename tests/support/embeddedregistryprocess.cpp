@@ -1,7 +1,9 @@
 #include "embeddedregistryprocess.h"
 
 #include <QDir>
+#include <QFile>
 #include <QRegularExpression>
+#include <QThread>
 
 #ifdef Q_OS_UNIX
 #include <csignal>
@@ -19,7 +21,12 @@ EmbeddedRegistryProcess::~EmbeddedRegistryProcess()
 bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
 {
     const QString exe = QDir(QStringLiteral(MINATO_BIN_DIR)).filePath(QStringLiteral("minato-registry"));
+    // The server writes into a file, never a pipe: a pipe that the test does not drain (a long blocking call,
+    // no event loop) would fill up and stall the server on its next log line.
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_logPath = m_logDir.filePath(QStringLiteral("server-%1.log").arg(++m_starts));
+    m_process.setStandardOutputFile(m_logPath, QIODevice::Truncate);
+    m_logOffset = 0;
     m_output.clear();
     m_error.clear();
     m_port = 0;
@@ -38,9 +45,10 @@ bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
         if (banner.match(m_output).hasMatch() || m_process.state() == QProcess::NotRunning) {
             break;
         }
-        m_process.waitForReadyRead(100);
-        m_output += QString::fromUtf8(m_process.readAll());
+        QThread::msleep(50); // test support only: polling the log file for the banner
+        collect();
     }
+    collect();
     const QRegularExpressionMatch match = banner.match(m_output);
     m_scheme = match.hasMatch() ? match.captured(1) : QStringLiteral("http");
     m_host = match.hasMatch() ? match.captured(2) : QStringLiteral("127.0.0.1");
@@ -55,6 +63,7 @@ bool EmbeddedRegistryProcess::start(const QStringList &extraArguments)
 int EmbeddedRegistryProcess::stop()
 {
     if (m_process.state() == QProcess::NotRunning) {
+        collect();
         return m_process.exitCode();
     }
     m_process.terminate();
@@ -63,7 +72,7 @@ int EmbeddedRegistryProcess::stop()
         m_process.waitForFinished(5000);
         return -1;
     }
-    m_output += QString::fromUtf8(m_process.readAll());
+    collect();
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }
 
@@ -79,13 +88,26 @@ void EmbeddedRegistryProcess::kill()
 #endif
     // Reaps it: a zombie would still count as a running process to the root's lock file.
     m_process.waitForFinished(10000);
-    m_output += QString::fromUtf8(m_process.readAll());
+    collect();
 }
 
 QString EmbeddedRegistryProcess::readOutput()
 {
-    m_output += QString::fromUtf8(m_process.readAll());
+    collect();
     return m_output;
+}
+
+void EmbeddedRegistryProcess::collect()
+{
+    QFile log(m_logPath);
+    if (m_logPath.isEmpty() || !log.open(QIODevice::ReadOnly) || !log.seek(m_logOffset)) {
+        return;
+    }
+    const QByteArray more = log.readAll();
+    // Only whole lines: a line being written stays for the next call.
+    const qsizetype end = more.lastIndexOf('\n') + 1;
+    m_output += QString::fromUtf8(more.left(end));
+    m_logOffset += end;
 }
 
 } // namespace Minato::Test

@@ -55,7 +55,14 @@ public:
     QString root() const { return m_root.path(); }
 
 private:
+    // Appends the log file's new complete lines to m_output.
+    void collect();
+
     QTemporaryDir m_root;
+    QTemporaryDir m_logDir;
+    QString m_logPath;
+    qint64 m_logOffset = 0;
+    int m_starts = 0;
     QProcess m_process;
     quint16 m_port = 0;
     QString m_listen = QStringLiteral("127.0.0.1:0");
