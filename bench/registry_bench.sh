@@ -11,6 +11,7 @@
 # images there and reuse them next time; default: a temp dir removed on exit), BENCH_KEEP_LOGS=DIR
 # (copy the server logs there on exit).
 #
+# Pulls write into tmpfs (/dev/shm; BENCH_PULL_DIR=DIR to choose) so that skopeo's disk does not decide them.
 # Rows: skopeo push/pull of a 1 GiB two-layer image and of a 200 x 64 KiB-layer image (each skopeo call
 # with its own empty blob-info cache, fresh repository names, fresh data dirs), blob GET with 1 and 8
 # parallel curl clients, monolithic curl PUT of 512 MiB, HEAD manifest and tags/list requests/s (ab -k)
@@ -51,6 +52,10 @@ HAVE_HTPASSWD=0
 if "$MINATO" --help 2>/dev/null | grep -q -- --htpasswd; then HAVE_HTPASSWD=1; fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/registry-bench.XXXXXX")"
+PULL_DIR="${BENCH_PULL_DIR:-$WORK}"
+if [[ -z "${BENCH_PULL_DIR:-}" && -d /dev/shm && -w /dev/shm ]]; then
+    PULL_DIR="$(mktemp -d /dev/shm/registry-bench-pull.XXXXXX)"
+fi
 RESULTS="$WORK/results.txt"
 NOTES="$WORK/notes.txt"
 : >"$RESULTS"
@@ -62,6 +67,7 @@ cleanup() {
     stop_server || true
     if [[ -n "${BENCH_KEEP_LOGS:-}" ]]; then mkdir -p "$BENCH_KEEP_LOGS" && cp -r "$WORK/logs/." "$BENCH_KEEP_LOGS/" || true; fi
     rm -rf "$WORK"
+    if [[ "$PULL_DIR" == /dev/shm/registry-bench-pull.* ]]; then rm -rf "$PULL_DIR"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -252,7 +258,10 @@ data_session() { # kind run
     timed_skopeo push_small "$kind" "$name" --dest-tls-verify=false "oci:$SMALL:v1" "docker://$reg/bench/small:v1"
     monolithic_put put "$kind" "$name" bench/put "$PUT_FILE" "$PUT_DIGEST"
     if [[ "$kind" != minato-nofsync ]]; then
-        pulled="$WORK/pulled"
+        # Pulls land in memory (tmpfs) when there is one: skopeo's own disk writes of a 1 GiB pull hit the
+        # kernel's dirty-page throttling at random and made pull times bimodal (4.4 s or 7.1 s for the same
+        # server), which measured the disk, not the registry.
+        pulled="$PULL_DIR/pulled-$name"
         rm -rf "$pulled"
         timed_skopeo pull_big "$kind" "$name" --src-tls-verify=false "docker://$reg/bench/big:v1" "dir:$pulled"
         rm -rf "$pulled"
