@@ -1,5 +1,7 @@
 #include "dockerhubapi.h"
 
+#include <functional>
+
 #include "authsession.h"
 #include "capabilitiesprobe.h"
 #include "clientlog.h"
@@ -328,6 +330,36 @@ void DockerHubLogin::handleResponse(const HttpResponse &response)
 
 // --- DockerHubRepositoriesQuery
 
+namespace {
+
+// The hub API wants a token, anonymous ones included: sign in first unless one is held, then proceed();
+// a failed sign-in goes to failed() (a cancelled one says nothing: the query was cancelled too).
+QPointer<DockerHubLogin> signInThen(DockerHubApi *api, QObject *owner, std::function<void()> proceed,
+                                    std::function<void(const ClientError &)> failed)
+{
+    if (!api->accessToken().isEmpty()) {
+        proceed();
+        return nullptr;
+    }
+    auto *login = new DockerHubLogin(api, owner);
+    login->setAllowAnonymous(true);
+    QObject::connect(login, &DockerHubLogin::finished, owner,
+                     [login, proceed = std::move(proceed), failed = std::move(failed)](const DockerHubSignInResult &r) {
+                         login->deleteLater();
+                         if (!r) {
+                             if (!r.isCancelled()) {
+                                 failed(r.error());
+                             }
+                             return;
+                         }
+                         proceed();
+                     });
+    login->start();
+    return login;
+}
+
+} // namespace
+
 DockerHubRepositoriesQuery::DockerHubRepositoriesQuery(DockerHubApi *api, QString namespaceName, int pageSize,
                                                        QObject *parent)
     : ListQuery(api ? api->client() : nullptr, std::min(pageSize, DockerHubApi::MaxPageSize), parent)
@@ -343,23 +375,8 @@ void DockerHubRepositoriesQuery::run()
         fail(ClientError::transport(QStringLiteral("the Docker Hub API object was destroyed")));
         return;
     }
-    if (!m_api->accessToken().isEmpty()) {
-        ListQuery::run();
-        return;
-    }
-    m_login = new DockerHubLogin(m_api, this);
-    m_login->setAllowAnonymous(true);
-    connect(m_login, &DockerHubLogin::finished, this, [this](const DockerHubSignInResult &r) {
-        m_login->deleteLater();
-        if (!r) {
-            if (!r.isCancelled()) {
-                fail(r.error());
-            }
-            return;
-        }
-        ListQuery::run();
-    });
-    m_login->start();
+    m_login = signInThen(
+        m_api, this, [this] { ListQuery::run(); }, [this](const ClientError &error) { fail(error); });
 }
 
 std::optional<QUrl> DockerHubRepositoriesQuery::firstPageUrl()
@@ -451,23 +468,8 @@ void DockerHubTagsQuery::run()
         fail(ClientError::transport(QStringLiteral("the Docker Hub API object was destroyed")));
         return;
     }
-    if (!m_api->accessToken().isEmpty()) {
-        ListQuery::run();
-        return;
-    }
-    m_login = new DockerHubLogin(m_api, this);
-    m_login->setAllowAnonymous(true);
-    connect(m_login, &DockerHubLogin::finished, this, [this](const DockerHubSignInResult &r) {
-        m_login->deleteLater();
-        if (!r) {
-            if (!r.isCancelled()) {
-                fail(r.error());
-            }
-            return;
-        }
-        ListQuery::run();
-    });
-    m_login->start();
+    m_login = signInThen(
+        m_api, this, [this] { ListQuery::run(); }, [this](const ClientError &error) { fail(error); });
 }
 
 std::optional<QUrl> DockerHubTagsQuery::firstPageUrl()
