@@ -61,6 +61,9 @@ void AuthSession::setCredentials(std::optional<Credentials> credentials)
 
 void AuthSession::requestCredentials(QObject *context, std::function<void(const CredentialLookup &)> done)
 {
+    if (m_lookup == Lookup::Done && m_credentialsExpiry.hasExpired()) {
+        m_lookup = Lookup::NotAsked; // aged: the source may have a newer token (ECR, GCR)
+    }
     if (m_lookup == Lookup::Done) {
         done(CredentialLookup::of(m_credentials));
         return;
@@ -91,6 +94,7 @@ void AuthSession::deliverCredentials(CredentialLookup lookup, int generation)
         }
         m_credentials = lookup.credentials;
         m_lookup = Lookup::Done;
+        m_credentialsExpiry = QDeadlineTimer(m_credentialsMaxAgeMs);
     }
     const QList<Waiter> waiters = std::exchange(m_waiters, {});
     for (const Waiter &w : waiters) {
@@ -134,7 +138,8 @@ QByteArray AuthSession::authorizationFor(const QStringList &scopes) const
     switch (m_scheme) {
     case Scheme::Basic:
         // An identity token is an OAuth2 refresh token: it goes to a token endpoint, never out as Basic.
-        if (m_lookup == Lookup::Done && m_credentials && !m_credentials->isIdentityToken) {
+        if (m_lookup == Lookup::Done && m_credentials && !m_credentials->isIdentityToken &&
+            !m_credentialsExpiry.hasExpired()) {
             return basicAuthorization(*m_credentials);
         }
         return {};

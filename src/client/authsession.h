@@ -44,6 +44,10 @@ public:
     enum class Scheme { Unknown, Anonymous, Basic, Bearer };
 
     static constexpr int MinimumTokenLifetimeSeconds = 60;
+    // Credentials are asked from the source again after this long: ECR's (docker-credential-ecr-login) and
+    // GCR's are tokens that expire after 12 h and 1 h; a long-running app must pick up the next one before a
+    // request fails with the old one.
+    static constexpr qint64 DefaultCredentialsMaxAgeMs = qint64(30) * 60 * 1000;
 
     explicit AuthSession(QUrl registryOrigin, QObject *parent = nullptr);
     ~AuthSession() override;
@@ -60,6 +64,9 @@ public:
     void requestCredentials(QObject *context, std::function<void(const CredentialLookup &)> done);
     // After the registry refused them: the next requestCredentials() asks the source again.
     void forgetCredentials();
+    // How long credentials from the source are used before asking it again (default 30 min). Past it they are
+    // no longer sent pre-emptively either: the registry's challenge then leads to a fresh lookup.
+    void setCredentialsMaxAge(qint64 milliseconds) { m_credentialsMaxAgeMs = milliseconds; }
 
     Scheme scheme() const { return m_scheme; }
     void noteAnonymous();
@@ -118,6 +125,8 @@ private:
     Lookup m_lookup = Lookup::NotAsked;
     int m_generation = 0; // bumps on setCredentialSource/forget, so late answers from an old lookup are ignored
     std::optional<Credentials> m_credentials;
+    qint64 m_credentialsMaxAgeMs = DefaultCredentialsMaxAgeMs;
+    QDeadlineTimer m_credentialsExpiry; // when m_credentials are asked for again
     QList<Waiter> m_waiters;
 
     Scheme m_scheme = Scheme::Unknown;

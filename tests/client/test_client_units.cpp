@@ -3,8 +3,11 @@
 #include "client/capabilitiesprobe.h"
 #include "client/clienterror.h"
 #include "client/connectionprofile.h"
+#include "client/credentialsource.h"
 
 #include "testsupport.h"
+
+#include <QTest>
 
 using namespace Minato::Client;
 
@@ -123,4 +126,46 @@ TEST_CASE("Docker Hub rate-limit headers", "[client][units]")
     CHECK(limit->first == 100);
     CHECK(limit->second == 21600);
     CHECK_FALSE(CapabilitiesProbe::parseRateLimit("").has_value());
+}
+
+namespace {
+
+// A credential helper whose secret changes with every call, as ECR's tokens do.
+class RotatingSource final : public CredentialSource
+{
+public:
+    void lookup(const QUrl &, QObject *, Callback done) override
+    {
+        ++calls;
+        done(CredentialLookup::found(Credentials{QStringLiteral("AWS"), QStringLiteral("token-%1").arg(calls), false}));
+    }
+    int calls = 0;
+};
+
+} // namespace
+
+TEST_CASE("AuthSession asks the source again once credentials have aged", "[client][units]")
+{
+    AuthSession session(QUrl(QStringLiteral("https://123.dkr.ecr.example")));
+    auto source = std::make_shared<RotatingSource>();
+    session.setCredentialSource(source);
+    session.setCredentialsMaxAge(100);
+    session.noteBasicChallenge();
+    QString secret;
+    auto ask = [&]() {
+        session.requestCredentials(&session, [&](const CredentialLookup &c) { secret = c.credentials->secret; });
+    };
+    ask();
+    ask(); // within the age: the same answer, no second call
+    CHECK(source->calls == 1);
+    CHECK(secret == QStringLiteral("token-1"));
+    CHECK(session.authorizationFor({}) == "Basic " + QByteArray("AWS:token-1").toBase64());
+
+    QTest::qWait(150);
+    // Aged: not sent pre-emptively any more (the challenge leads to a fresh lookup), and asked again.
+    CHECK(session.authorizationFor({}).isEmpty());
+    ask();
+    CHECK(source->calls == 2);
+    CHECK(secret == QStringLiteral("token-2"));
+    CHECK(session.authorizationFor({}) == "Basic " + QByteArray("AWS:token-2").toBase64());
 }
