@@ -199,15 +199,23 @@ void RegistryHandler::monolithicUpload(Exchange &ex, const RouteMatch &m)
     receiveAndComplete(ex, m.name, std::move(lease), m.digest);
 }
 
+std::shared_ptr<UploadStore::Lease> RegistryHandler::acquireUpload(Exchange &ex, const RouteMatch &m)
+{
+    UploadStore::Error error = UploadStore::Error::None;
+    auto lease = m_uploads.acquire(m.uploadId, m.name, &error);
+    if (!lease) {
+        failUpload(ex, error, m.name, m.uploadId);
+    }
+    return lease;
+}
+
 void RegistryHandler::patchUpload(Exchange &ex, const RouteMatch &m)
 {
     if (!checkWritable(ex, m) || !authorize(ex, m.name, Access::Push)) {
         return;
     }
-    UploadStore::Error error = UploadStore::Error::None;
-    auto lease = m_uploads.acquire(m.uploadId, m.name, &error);
+    auto lease = acquireUpload(ex, m);
     if (!lease) {
-        failUpload(ex, error, m.name, m.uploadId);
         return;
     }
     const HttpRequest &request = ex.request();
@@ -273,10 +281,8 @@ void RegistryHandler::completeUpload(Exchange &ex, const RouteMatch &m)
     if (!requireSha256(ex, m.digest)) {
         return;
     }
-    UploadStore::Error error = UploadStore::Error::None;
-    auto lease = m_uploads.acquire(m.uploadId, m.name, &error);
+    auto lease = acquireUpload(ex, m);
     if (!lease) {
-        failUpload(ex, error, m.name, m.uploadId);
         return;
     }
     const HttpRequest &request = ex.request();

@@ -114,6 +114,8 @@ private:
                             const Oci::Digest &digest);
     // Answers an UploadStore::Error that is not None.
     void failUpload(Exchange &ex, UploadStore::Error error, const QString &name, const QString &id);
+    // The route's upload session, leased; nullptr after answering why not (failUpload).
+    std::shared_ptr<UploadStore::Lease> acquireUpload(Exchange &ex, const Oci::RouteMatch &m);
 
     // manifesthandlers.cpp
     void getManifest(Exchange &ex, const Oci::RouteMatch &m);
