@@ -69,6 +69,15 @@ ClientError ClientError::tls(TlsProblem problem, QString host, QStringList certi
     return e;
 }
 
+ClientError ClientError::plainHttpRedirect(QString host, QString target, QString detail)
+{
+    ClientError e(Kind::Tls, std::move(detail));
+    e.m_tlsProblem = TlsProblem::PlainHttpRedirect;
+    e.m_host = std::move(host);
+    e.m_target = std::move(target);
+    return e;
+}
+
 ClientError ClientError::credentialStore(const QString &storeMessage, QString detail)
 {
     ClientError e(Kind::CredentialStore, std::move(detail));
@@ -285,6 +294,12 @@ QString ClientError::tlsMessage() const
         return tr("%1 asks for a client certificate, and none was presented or it refused the one presented. Add "
                   "your client certificate and its key to the connection, or put client.cert and client.key in %2.")
             .arg(host, certsDir);
+    case TlsProblem::PlainHttpRedirect:
+        return tr("%1 redirected this request to an unencrypted address (http://%2), so it was not followed: "
+                  "what is sent and received there, sign-in tokens included, could be read or changed on the way. "
+                  "If you trust this network, allow plain http in the connection's settings; otherwise ask the "
+                  "registry's administrator to redirect to https.")
+            .arg(host, m_target.isEmpty() ? tr("another host") : m_target);
     case TlsProblem::Other:
         break;
     }

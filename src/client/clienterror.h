@@ -55,6 +55,7 @@ public:
         HostNameMismatch,  // the certificate is valid, but for other names
         Expired,           // expired or not yet valid
         ClientCertificate, // the server asked for a client certificate, or refused the one presented
+        PlainHttpRedirect, // an https:// registry redirected to an http:// address, and plain http is not allowed
     };
 
     ClientError() = default;
@@ -64,6 +65,9 @@ public:
     // host: the certs.d name of the origin that failed ("registry.example.com:5000"); certificateNames: the
     // DNS names and IP addresses the server's certificate is for (subject alternative names, else its CN).
     static ClientError tls(TlsProblem problem, QString host, QStringList certificateNames, QString detail);
+    // Tls/PlainHttpRedirect: `host` (host[:port] of the https origin) redirected to http://`target` (host[:port]),
+    // which was not followed because the connection does not allow plain http.
+    static ClientError plainHttpRedirect(QString host, QString target, QString detail);
     // The credential store's own error (its message is a translated sentence naming the store).
     static ClientError credentialStore(const QString &storeMessage, QString detail);
     static ClientError timeout(QString detail);
@@ -109,7 +113,8 @@ private:
     Kind m_kind = Kind::Transport;
     Invalid m_invalid = Invalid::None;
     TlsProblem m_tlsProblem = TlsProblem::Other;
-    QString m_host; // Tls: host[:port] of the origin that failed
+    QString m_host;   // Tls: host[:port] of the origin that failed
+    QString m_target; // Tls/PlainHttpRedirect: host[:port] of the http:// address redirected to
     QStringList m_certificateNames;
     QString m_storeMessage; // CredentialStore: the store's sentence
     int m_status = 0;

@@ -84,6 +84,11 @@ QUrl ConnectionProfile::origin() const
     return o;
 }
 
+bool ConnectionProfile::allowsPlainHttp() const
+{
+    return allowPlainHttp || baseUrl.scheme().compare(u"http", Qt::CaseInsensitive) == 0;
+}
+
 QUrl ConnectionProfile::urlFor(const QString &target) const
 {
     return QUrl::fromEncoded(origin().toEncoded() + target.toUtf8(), QUrl::StrictMode);

@@ -48,6 +48,10 @@ struct ConnectionProfile
     Kind kind = Kind::Generic;
     // The user explicitly consented to accept any certificate for this registry (self-signed lab setups).
     bool allowInsecureTls = false;
+    // The user explicitly consented to plain (unencrypted) http for this registry. Without it, an https://
+    // registry that redirects a request to an http:// address is not followed (operation.h). A base URL
+    // written http:// is such a consent by itself (allowsPlainHttp()).
+    bool allowPlainHttp = false;
     // PEM file of extra CA certificates trusted for this connection only (a company CA). docker's certs.d
     // folders for the registry are read as well (connectiontls.h).
     QString caCertificateFile;
@@ -69,6 +73,8 @@ struct ConnectionProfile
     QUrl urlFor(const QString &target) const;
     // scheme://host:port of the registry (no path): credentials are only ever sent there.
     QUrl origin() const;
+    // allowPlainHttp, or a registry the person already talks to over plain http.
+    bool allowsPlainHttp() const;
 
     // A guess from the host name ("ghcr.io" → Ghcr, "*.azurecr.io" → Acr, …); Generic when unknown.
     static Kind guessKind(const QUrl &baseUrl);

@@ -238,6 +238,7 @@ ClientError tlsErrorFor(const QList<QSslError> &errors, const QUrl &url, const Q
         case ClientError::TlsProblem::Untrusted:
             return 1;
         case ClientError::TlsProblem::ClientCertificate: // never from certificate errors of the server's
+        case ClientError::TlsProblem::PlainHttpRedirect: // never from a handshake
         case ClientError::TlsProblem::Other:
             break;
         }

@@ -173,6 +173,49 @@ void DockerHubApi::forgetAccessToken()
     m_expires = {};
 }
 
+void DockerHubApi::signInShared(QObject *context, std::function<void(const DockerHubSignInResult &)> done)
+{
+    if (!accessToken().isEmpty()) {
+        DockerHubSignIn held;
+        held.username = m_username;
+        held.anonymous = false;
+        done(held);
+        return;
+    }
+    SignInWaiter waiter;
+    waiter.context = context;
+    waiter.done = std::move(done);
+    m_signInWaiters.append(std::move(waiter));
+    if (m_sharedLogin) {
+        return; // one POST /v2/auth/token for all who wait
+    }
+    auto *signIn = new DockerHubLogin(this, this);
+    signIn->setAllowAnonymous(true);
+    m_sharedLogin = signIn;
+    connect(signIn, &DockerHubLogin::finished, this, [this, signIn](const DockerHubSignInResult &result) {
+        signIn->deleteLater();
+        if (m_sharedLogin == signIn) {
+            m_sharedLogin = nullptr;
+        }
+        // Taken out first: a waiter's callback may start the next sign-in.
+        const QList<SignInWaiter> waiters = std::exchange(m_signInWaiters, {});
+        for (const SignInWaiter &w : waiters) {
+            if (w.context) {
+                w.done(result);
+            }
+        }
+    });
+    signIn->start(); // may finish at once (no credentials: anonymous)
+}
+
+void DockerHubApi::leaveSignIn(QObject *context)
+{
+    m_signInWaiters.removeIf([context](const SignInWaiter &w) { return !w.context || w.context == context; });
+    if (m_signInWaiters.isEmpty() && m_sharedLogin) {
+        m_sharedLogin->cancel(); // nobody waits for it any more
+    }
+}
+
 DockerHubLogin *DockerHubApi::login()
 {
     return new DockerHubLogin(this, this);
@@ -332,30 +375,22 @@ void DockerHubLogin::handleResponse(const HttpResponse &response)
 
 namespace {
 
-// The hub API wants a token, anonymous ones included: sign in first unless one is held, then proceed();
-// a failed sign-in goes to failed() (a cancelled one says nothing: the query was cancelled too).
-QPointer<DockerHubLogin> signInThen(DockerHubApi *api, QObject *owner, std::function<void()> proceed,
-                                    std::function<void(const ClientError &)> failed)
+// The hub API wants a token, anonymous ones included: sign in first unless one is held (shared with the
+// queries that start meanwhile: DockerHubApi::signInShared), then proceed(); a failed sign-in goes to failed()
+// (a cancelled one says nothing: nobody waited for it any more).
+void signInThen(DockerHubApi *api, QObject *owner, std::function<void()> proceed,
+                std::function<void(const ClientError &)> failed)
 {
-    if (!api->accessToken().isEmpty()) {
-        proceed();
-        return nullptr;
-    }
-    auto *login = new DockerHubLogin(api, owner);
-    login->setAllowAnonymous(true);
-    QObject::connect(login, &DockerHubLogin::finished, owner,
-                     [login, proceed = std::move(proceed), failed = std::move(failed)](const DockerHubSignInResult &r) {
-                         login->deleteLater();
-                         if (!r) {
-                             if (!r.isCancelled()) {
-                                 failed(r.error());
-                             }
-                             return;
-                         }
-                         proceed();
-                     });
-    login->start();
-    return login;
+    api->signInShared(owner,
+                      [proceed = std::move(proceed), failed = std::move(failed)](const DockerHubSignInResult &r) {
+                          if (!r) {
+                              if (!r.isCancelled()) {
+                                  failed(r.error());
+                              }
+                              return;
+                          }
+                          proceed();
+                      });
 }
 
 } // namespace
@@ -367,7 +402,12 @@ DockerHubRepositoriesQuery::DockerHubRepositoriesQuery(DockerHubApi *api, QStrin
     , m_namespace(std::move(namespaceName))
 {}
 
-DockerHubRepositoriesQuery::~DockerHubRepositoriesQuery() = default;
+DockerHubRepositoriesQuery::~DockerHubRepositoriesQuery()
+{
+    if (m_api) {
+        m_api->leaveSignIn(this);
+    }
+}
 
 void DockerHubRepositoriesQuery::run()
 {
@@ -375,7 +415,7 @@ void DockerHubRepositoriesQuery::run()
         fail(ClientError::transport(QStringLiteral("the Docker Hub API object was destroyed")));
         return;
     }
-    m_login = signInThen(
+    signInThen(
         m_api, this, [this] { ListQuery::run(); }, [this](const ClientError &error) { fail(error); });
 }
 
@@ -446,8 +486,8 @@ void DockerHubRepositoriesQuery::handleResponse(const HttpResponse &response)
 
 void DockerHubRepositoriesQuery::emitFailure(const ClientError &error)
 {
-    if (m_login) {
-        m_login->cancel();
+    if (m_api) {
+        m_api->leaveSignIn(this); // the sign-in goes on for the other queries waiting for it
     }
     ListQuery::emitFailure(error);
 }
@@ -460,7 +500,12 @@ DockerHubTagsQuery::DockerHubTagsQuery(DockerHubApi *api, QString repository, in
     , m_api(api)
 {}
 
-DockerHubTagsQuery::~DockerHubTagsQuery() = default;
+DockerHubTagsQuery::~DockerHubTagsQuery()
+{
+    if (m_api) {
+        m_api->leaveSignIn(this);
+    }
+}
 
 void DockerHubTagsQuery::run()
 {
@@ -468,7 +513,7 @@ void DockerHubTagsQuery::run()
         fail(ClientError::transport(QStringLiteral("the Docker Hub API object was destroyed")));
         return;
     }
-    m_login = signInThen(
+    signInThen(
         m_api, this, [this] { ListQuery::run(); }, [this](const ClientError &error) { fail(error); });
 }
 
@@ -591,8 +636,8 @@ void DockerHubTagsQuery::handleResponse(const HttpResponse &response)
 
 void DockerHubTagsQuery::emitFailure(const ClientError &error)
 {
-    if (m_login) {
-        m_login->cancel();
+    if (m_api) {
+        m_api->leaveSignIn(this); // the sign-in goes on for the other queries waiting for it
     }
     ListQuery::emitFailure(error);
 }

@@ -17,7 +17,8 @@
 // token, asked from the RegistryClient's AuthSession) the queries first POST /v2/auth/token
 // {"identifier", "secret"} ("Create access token"; the older /v2/users/login is deprecated and never used)
 // and send `Authorization: Bearer <access_token>` to the hub API's origin only. Without credentials they
-// go anonymous (public repositories). The JWT is kept here until its `exp`, then asked again.
+// go anonymous (public repositories). The JWT is kept here until its `exp`, then asked again. Queries started
+// together share one sign-in (signInShared()).
 // The secret is never logged: only method, URL and status reach the log.
 
 #include "listquery.h"
@@ -29,6 +30,7 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
 #include <optional>
 
 namespace Minato::Client {
@@ -38,6 +40,13 @@ class DockerHubRepositoriesQuery;
 class DockerHubSearchQuery;
 class DockerHubTagsQuery;
 class DockerHubRateLimitQuery;
+
+struct DockerHubSignIn
+{
+    QString username; // empty when anonymous
+    bool anonymous = true;
+};
+using DockerHubSignInResult = Result<DockerHubSignIn>;
 
 class DockerHubApi final : public QObject
 {
@@ -65,7 +74,17 @@ public:
     void setAccessToken(QByteArray token, QString username, QDateTime expiresUtc);
     void forgetAccessToken();
 
-    // Factories: children of this object, not started.
+    // The listing queries' sign-in, single-flight: whoever asks while one sign-in (a DockerHubLogin with the
+    // connection's credentials, anonymous allowed) runs shares it, and every waiter gets its result, success
+    // or failure — two queries started at once POST /v2/auth/token once. done runs only while context lives;
+    // with a token held it runs at once. leaveSignIn(context): that waiter no longer waits (its query was
+    // cancelled); the sign-in goes on for the others, and is cancelled only when nobody waits any more.
+    void signInShared(QObject *context, std::function<void(const DockerHubSignInResult &)> done);
+    void leaveSignIn(QObject *context);
+    bool isSigningIn() const { return !m_sharedLogin.isNull(); }
+
+    // Factories: children of this object, not started. login() is a sign-in of its own (a dialog checking
+    // what was typed), never shared.
     DockerHubLogin *login();
     // namespace empty: the signed-in account's own.
     DockerHubRepositoriesQuery *repositories(const QString &namespaceName = {}, int pageSize = MaxPageSize);
@@ -81,7 +100,15 @@ public:
     static std::optional<QDateTime> jwtExpiry(const QByteArray &jwt);
 
 private:
+    struct SignInWaiter
+    {
+        QPointer<QObject> context;
+        std::function<void(const DockerHubSignInResult &)> done;
+    };
+
     QPointer<RegistryClient> m_client;
+    QPointer<DockerHubLogin> m_sharedLogin;
+    QList<SignInWaiter> m_signInWaiters;
     QUrl m_baseUrl = defaultBaseUrl();
     QByteArray m_token;
     QString m_username;
@@ -89,13 +116,6 @@ private:
 };
 
 // --- Sign-in: POST /v2/auth/token {"identifier": user, "secret": personal access token} → {"access_token"}.
-struct DockerHubSignIn
-{
-    QString username; // empty when anonymous
-    bool anonymous = true;
-};
-using DockerHubSignInResult = Result<DockerHubSignIn>;
-
 class DockerHubLogin final : public Operation
 {
     Q_OBJECT
@@ -157,7 +177,6 @@ private:
     QString m_namespace;
     bool m_legacyTried = false;
     bool m_firstPage = true;
-    QPointer<DockerHubLogin> m_login;
 };
 
 // --- Tags with sizes and dates: GET /v2/namespaces/{ns}/repositories/{repo}/tags?page_size= ("List
@@ -189,7 +208,6 @@ protected:
 
 private:
     QPointer<DockerHubApi> m_api;
-    QPointer<DockerHubLogin> m_login;
 };
 
 // --- Search: GET /v2/search/repositories/?query=&page_size=&page= — one page of public repositories.

@@ -344,6 +344,18 @@ void Operation::followRedirect(const HttpResponse &response)
                                            response.describe() + QStringLiteral(": unusable redirect target")));
         return;
     }
+    if (ex.url.scheme().compare(u"https", Qt::CaseInsensitive) == 0 && scheme == u"http" &&
+        !m_client->profile().allowsPlainHttp()) {
+        // A downgrade: whatever follows (the blob or manifest, a token endpoint's answer, the body a 307/308
+        // re-sends) would cross the network readable and changeable, although the person chose https. Only
+        // their consent for this connection (ConnectionProfile::allowPlainHttp) lets it through; nothing is
+        // sent to the http:// address before that.
+        handleFailure(ClientError::plainHttpRedirect(
+            certsDirName(ex.url), certsDirName(next),
+            response.describe() + QStringLiteral(": redirect to plain http refused (") + logUrl(next, true) +
+                QStringLiteral("); the connection does not allow plain http")));
+        return;
+    }
     if (!sameOrigin(next, ex.url)) {
         // PLATFORM.md: never carry credentials to another origin (CDNs, presigned storage URLs).
         ex.authorization.clear();

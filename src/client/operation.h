@@ -15,7 +15,9 @@
 // QNetworkReply in flight; the destructor aborts it. On every request:
 // - the profile's transfer timeout, User-Agent Minato/<version>, and manual redirects (at most 5):
 //   Authorization (and cookies) are dropped whenever scheme, host or port change (PLATFORM.md: Qt would
-//   re-send them to a CDN); redirect targets' query strings are redacted in logs;
+//   re-send them to a CDN); redirect targets' query strings are redacted in logs; a redirect from https:// to
+//   http:// ends as Tls (TlsProblem::PlainHttpRedirect) unless the profile allows plain http
+//   (ConnectionProfile::allowsPlainHttp());
 // - Accept-Encoding: identity where digests are computed (rawContent), HTTP/2 off for blobs (blobTransfer);
 // - the auth flow (authsession.h): on 401 the Basic or Bearer challenge is answered once — at most one
 //   re-authentication per request, never a loop. A second 401 ends as Auth (Basic: wrong credentials) or

@@ -86,6 +86,7 @@ QList<ConnectionProfile> ProfileStore::profiles() const
         p.kind =
             kindFromId(m_settings->value(QStringLiteral("kind")).toString()).value_or(ConnectionProfile::Kind::Generic);
         p.allowInsecureTls = m_settings->value(QStringLiteral("allowInsecureTls"), false).toBool();
+        p.allowPlainHttp = m_settings->value(QStringLiteral("allowPlainHttp"), false).toBool();
         p.caCertificateFile = m_settings->value(QStringLiteral("caCertificateFile")).toString();
         p.clientCertificateFile = m_settings->value(QStringLiteral("clientCertificateFile")).toString();
         p.clientKeyFile = m_settings->value(QStringLiteral("clientKeyFile")).toString();
@@ -207,6 +208,7 @@ ProfileStore::Error ProfileStore::save(const QList<ConnectionProfile> &profiles)
         m_settings->setValue(QStringLiteral("baseUrl"), p.baseUrl.toString(QUrl::RemoveUserInfo));
         m_settings->setValue(QStringLiteral("kind"), kindId(p.kind));
         m_settings->setValue(QStringLiteral("allowInsecureTls"), p.allowInsecureTls);
+        m_settings->setValue(QStringLiteral("allowPlainHttp"), p.allowPlainHttp);
         m_settings->setValue(QStringLiteral("caCertificateFile"), p.caCertificateFile);
         m_settings->setValue(QStringLiteral("clientCertificateFile"), p.clientCertificateFile);
         m_settings->setValue(QStringLiteral("clientKeyFile"), p.clientKeyFile);

@@ -13,11 +13,12 @@
 //   store.update(u"lab"_s, changed);  store.remove(u"lab"_s);  store.profiles();
 //
 // Layout: one array "connections/<i>/…" with name, baseUrl, kind (a stable id: "generic", "dockerhub",
-// "ecr", "gar", "acr", "ghcr", "quay", "harbor", "artifactory"), allowInsecureTls, caCertificateFile,
-// clientCertificateFile, clientKeyFile, proxy ("system", "none" or "http://host:port") and timeoutMs; the
-// order is the order of adding. Every change rewrites the array and syncs at once, and reports a settings
-// file that could not be written. Unknown kinds read as Generic; entries that do not validate
-// (ConnectionProfile::validate) are skipped on reading. Not thread-safe; one store per thread.
+// "ecr", "gar", "acr", "ghcr", "quay", "harbor", "artifactory"), allowInsecureTls, allowPlainHttp (absent:
+// false), caCertificateFile, clientCertificateFile, clientKeyFile, proxy ("system", "none" or
+// "http://host:port") and timeoutMs; the order is the order of adding. Every change rewrites the array and
+// syncs at once, and reports a settings file that could not be written. Unknown kinds read as Generic; entries
+// that do not validate (ConnectionProfile::validate) are skipped on reading. Not thread-safe; one store per
+// thread.
 
 #include "connectionprofile.h"
 

@@ -36,6 +36,7 @@ TEST_CASE("ProfileStore keeps connections in QSettings", "[client][profiles]")
 
         ConnectionProfile lab = profile(QStringLiteral("lab"), QStringLiteral("https://registry.lab.example:5000"));
         lab.allowInsecureTls = true;
+        lab.allowPlainHttp = true;
         lab.caCertificateFile = QStringLiteral("/etc/ssl/lab-ca.pem");
         lab.timeoutMs = 5000;
         REQUIRE(store.add(lab).ok());
@@ -50,6 +51,8 @@ TEST_CASE("ProfileStore keeps connections in QSettings", "[client][profiles]")
     REQUIRE(all.size() == 3);
     CHECK(all.at(0).name == QStringLiteral("lab")); // in the order of adding
     CHECK(all.at(0).allowInsecureTls);
+    CHECK(all.at(0).allowPlainHttp);
+    CHECK_FALSE(all.at(1).allowPlainHttp); // absent: no consent
     CHECK(all.at(0).caCertificateFile == QStringLiteral("/etc/ssl/lab-ca.pem"));
     CHECK(all.at(0).timeoutMs == 5000);
     CHECK(all.at(1).kind == ConnectionProfile::Kind::DockerHub);

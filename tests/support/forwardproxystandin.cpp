@@ -66,8 +66,47 @@ void ForwardProxyStandIn::onNewConnection()
     }
 }
 
+void ForwardProxyStandIn::openTunnel(QTcpSocket *client, const QString &host, quint16 port, QByteArray early)
+{
+    // RFC 9110 §9.3.6: once the target is connected, answer 2xx (no Content-Length) and from then on relay
+    // the bytes both ways, untouched, until either side closes.
+    auto *upstream = new QTcpSocket(client);
+    client->setProperty("tunnel", QVariant::fromValue(upstream));
+    QPointer<QTcpSocket> guardedClient(client);
+    connect(upstream, &QTcpSocket::connected, client, [guardedClient, upstream, early]() {
+        if (!guardedClient) {
+            return;
+        }
+        guardedClient->write("HTTP/1.1 200 Connection established\r\n\r\n");
+        if (!early.isEmpty()) {
+            upstream->write(early);
+        }
+    });
+    connect(upstream, &QTcpSocket::readyRead, client, [guardedClient, upstream]() {
+        if (guardedClient) {
+            guardedClient->write(upstream->readAll());
+        }
+    });
+    connect(upstream, &QTcpSocket::disconnected, client, [guardedClient]() {
+        if (guardedClient) {
+            guardedClient->disconnectFromHost();
+        }
+    });
+    connect(upstream, &QAbstractSocket::errorOccurred, client, [guardedClient, upstream](QAbstractSocket::SocketError) {
+        if (guardedClient && upstream->state() != QAbstractSocket::ConnectedState) {
+            answer(guardedClient, "502 Bad Gateway", {"Connection: close"});
+            guardedClient->disconnectFromHost();
+        }
+    });
+    upstream->connectToHost(host, port);
+}
+
 void ForwardProxyStandIn::process(QTcpSocket *client)
 {
+    if (auto *tunnel = client->property("tunnel").value<QTcpSocket *>()) {
+        tunnel->write(client->readAll()); // buffered by QTcpSocket until the target is connected
+        return;
+    }
     QByteArray buffer = client->property("buffer").toByteArray() + client->readAll();
     for (;;) {
         const qsizetype end = buffer.indexOf("\r\n\r\n");
@@ -107,9 +146,26 @@ void ForwardProxyStandIn::process(QTcpSocket *client)
 
         const QUrl target = QUrl::fromEncoded(request.target, QUrl::StrictMode);
         if (request.method == "CONNECT") {
+            // authority-form: "host:port" ("[::1]:5000").
+            const QUrl authority = QUrl::fromEncoded("tcp://" + request.target, QUrl::StrictMode);
+            if (!authority.isValid() || authority.host().isEmpty() || authority.port() <= 0 ||
+                !authority.path().isEmpty()) {
+                m_requests.append(request);
+                answer(client, "400 Bad Request");
+                continue;
+            }
+            if (!m_expectedAuthorization.isEmpty() &&
+                request.header("Proxy-Authorization") != m_expectedAuthorization) {
+                m_requests.append(request);
+                answer(client, "407 Proxy Authentication Required", {"Proxy-Authenticate: Basic realm=\"stand-in\""});
+                continue;
+            }
+            request.relayed = true;
             m_requests.append(request);
-            answer(client, "501 Not Implemented");
-            continue;
+            // Whatever followed the CONNECT's head already belongs to the tunnel.
+            openTunnel(client, authority.host(), static_cast<quint16>(authority.port()), buffer);
+            client->setProperty("buffer", QByteArray());
+            return;
         }
         if (!target.isValid() || target.scheme() != u"http" || target.host().isEmpty()) {
             m_requests.append(request);

@@ -1,5 +1,10 @@
 #include "standinserver.h"
 
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpSocket>
 #include <QUrl>
 
@@ -103,25 +108,59 @@ StandInResponse &StandInResponse::withHeader(QByteArray name, QByteArray value)
 StandInServer::StandInServer(QHostAddress address, QObject *parent)
     : QObject(parent)
     , m_address(std::move(address))
+    , m_server(std::make_unique<QTcpServer>())
 {
-    connect(&m_server, &QTcpServer::newConnection, this, &StandInServer::onNewConnection);
+    connect(m_server.get(), &QTcpServer::newConnection, this, &StandInServer::onNewConnection);
 }
 
 StandInServer::~StandInServer() = default;
 
+bool StandInServer::useTls(const QString &certPath, const QString &keyPath)
+{
+    const QList<QSslCertificate> certificates = QSslCertificate::fromPath(certPath, QSsl::Pem);
+    QFile keyFile(keyPath);
+    if (certificates.isEmpty() || !keyFile.open(QIODevice::ReadOnly) || m_server->isListening()) {
+        return false;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key(pem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull()) {
+        key = QSslKey(pem, QSsl::Rsa, QSsl::Pem);
+    }
+    if (key.isNull()) {
+        return false;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificate(certificates.first());
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(configuration);
+    // QSslServer (6.4) hands a socket over once its handshake is done: pendingConnectionAvailable, not
+    // newConnection (emitted when the TCP connection arrives).
+    connect(server.get(), &QSslServer::pendingConnectionAvailable, this, &StandInServer::onNewConnection);
+    m_server = std::move(server);
+    m_tls = true;
+    return true;
+}
+
 bool StandInServer::listen()
 {
-    return m_server.listen(m_address, 0);
+    return m_server->listen(m_address, 0);
 }
 
 QUrl StandInServer::baseUrl() const
 {
-    return QUrl(QStringLiteral("http://%1:%2").arg(m_address.toString()).arg(port()));
+    QUrl url;
+    url.setScheme(m_tls ? QStringLiteral("https") : QStringLiteral("http"));
+    url.setHost(m_address.toString());
+    url.setPort(port());
+    return url;
 }
 
 void StandInServer::onNewConnection()
 {
-    while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         socket->setParent(this);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket]() { process(socket); });
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

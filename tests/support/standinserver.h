@@ -15,6 +15,11 @@
 //
 // Keep-alive works (several requests per connection); bodies are read by Content-Length only. HEAD answers
 // carry the headers (Content-Length of the body) without the body.
+//
+// https: useTls(certPath, keyPath) before listen() serves TLS (QSslServer, HTTP/1.1 only) with that
+// certificate and unencrypted PEM key (testcertificates.h makes them); baseUrl() is then https://.
+// A stand-in over TLS exists for the same reason as the plain one: a misbehaviour on cue (an https registry
+// redirecting to http://) or a check no real peer reports (which headers reached the registry).
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -25,6 +30,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 
 namespace Minato::Test {
 
@@ -66,9 +72,11 @@ public:
     explicit StandInServer(QHostAddress address = QHostAddress::LocalHost, QObject *parent = nullptr);
     ~StandInServer() override;
 
+    // Serve https with this certificate and key (PEM; EC or RSA). Before listen(); false when unreadable.
+    bool useTls(const QString &certPath, const QString &keyPath);
     bool listen();
     void setHandler(Handler handler) { m_handler = std::move(handler); }
-    quint16 port() const { return m_server.serverPort(); }
+    quint16 port() const { return m_server->serverPort(); }
     QUrl baseUrl() const;
     const QList<StandInRequest> &requests() const { return m_requests; }
     void clearRequests() { m_requests.clear(); }
@@ -81,7 +89,8 @@ private:
     void process(QTcpSocket *socket);
 
     QHostAddress m_address;
-    QTcpServer m_server;
+    std::unique_ptr<QTcpServer> m_server; // a QSslServer after useTls()
+    bool m_tls = false;
     Handler m_handler;
     QList<StandInRequest> m_requests;
 };
