@@ -1,6 +1,8 @@
 #include "vendorapi.h"
 
+#include "acrapi.h"
 #include "dockerhubapi.h"
+#include "gcrapi.h"
 #include "harborapi.h"
 #include "registryclient.h"
 
@@ -20,12 +22,15 @@ VendorApi::~VendorApi() = default;
 
 bool VendorApi::listsRepositories(ConnectionProfile::Kind kind)
 {
-    return kind == ConnectionProfile::Kind::DockerHub || kind == ConnectionProfile::Kind::Harbor;
+    // Gar: with a scope only (repositories()).
+    return kind == ConnectionProfile::Kind::DockerHub || kind == ConnectionProfile::Kind::Harbor ||
+           kind == ConnectionProfile::Kind::Gar;
 }
 
 bool VendorApi::listsTagMetadata(ConnectionProfile::Kind kind)
 {
-    return kind == ConnectionProfile::Kind::DockerHub || kind == ConnectionProfile::Kind::Harbor;
+    return kind == ConnectionProfile::Kind::DockerHub || kind == ConnectionProfile::Kind::Harbor ||
+           kind == ConnectionProfile::Kind::Gar || kind == ConnectionProfile::Kind::Acr;
 }
 
 void VendorApi::setDockerHubBaseUrl(const QUrl &url)
@@ -45,6 +50,8 @@ ListQuery *VendorApi::repositories(const QString &scope, int pageSize)
         return new DockerHubRepositoriesQuery(m_hub, scope, pageSize, this);
     case ConnectionProfile::Kind::Harbor:
         return new HarborRepositoriesQuery(m_client, scope, pageSize, this);
+    case ConnectionProfile::Kind::Gar:
+        return scope.isEmpty() ? nullptr : new GcrRepositoriesQuery(m_client, scope, pageSize, this);
     default:
         return nullptr;
     }
@@ -60,6 +67,10 @@ VendorTagsQuery *VendorApi::tags(const QString &repository, int pageSize)
         return new DockerHubTagsQuery(m_hub, repository, pageSize, this);
     case ConnectionProfile::Kind::Harbor:
         return new HarborArtifactsQuery(m_client, repository, pageSize, this);
+    case ConnectionProfile::Kind::Gar:
+        return new GcrTagsQuery(m_client, repository, pageSize, this);
+    case ConnectionProfile::Kind::Acr:
+        return new AcrTagsQuery(m_client, repository, pageSize, this);
     default:
         return nullptr;
     }

@@ -17,6 +17,9 @@
 //   Kind         repositories()                    tags()
 //   DockerHub    DockerHubRepositoriesQuery        DockerHubTagsQuery
 //   Harbor       HarborRepositoriesQuery           HarborArtifactsQuery
+//   Gar          GcrRepositoriesQuery (scope       GcrTagsQuery (gcrapi.h: the tag list's "manifest" object)
+//                given; else nullptr)
+//   Acr          nullptr (_catalog works)          AcrTagsQuery (acrapi.h: /acr/v1/<name>/_manifests)
 //   others       nullptr                           nullptr
 
 #include "connectionprofile.h"
@@ -50,7 +53,8 @@ public:
     // Docker Hub's API base URL (default https://hub.docker.com; tests point it at a stand-in).
     void setDockerHubBaseUrl(const QUrl &url);
 
-    // Factories: children of this object, not started; nullptr when the kind has no such API.
+    // Factories: children of this object, not started; nullptr when the kind has no such API (Gar: when no
+    // scope is given — the walk of `child` arrays needs a project to start from).
     ListQuery *repositories(const QString &scope = {}, int pageSize = 100);
     VendorTagsQuery *tags(const QString &repository, int pageSize = 100);
 

@@ -1,9 +1,10 @@
 #pragma once
 
 // VendorTagsQuery: the tags of one repository from a vendor API that lists them together with digest,
-// platforms, size and date (Docker Hub's tags API, Harbor's artifacts API). It is a ListQuery, so tag names
-// arrive through pageReady() exactly as from TagsQuery, and each page's details arrive through
-// metadataReady() — to hand to a TagMetadataProvider, which then makes no registry request for those tags.
+// platforms, size and date (Docker Hub's tags API, Harbor's artifacts API, GCR's tag list, ACR's _manifests).
+// It is a ListQuery, so tag names arrive through pageReady() exactly as from TagsQuery, and each page's
+// details arrive through metadataReady() — to hand to a TagMetadataProvider, which then makes no registry
+// request for those tags.
 //
 //   VendorTagsQuery *q = vendorApi->tags(QStringLiteral("team/app"));   // nullptr: no such API here
 //   connect(q, &ListQuery::pageReady, model, &TagModel::append);
