@@ -261,7 +261,10 @@ std::optional<Target> Context::resolve(const QString &domain, const QString &exp
         }
     }
     if (m_insecure) {
+        // --insecure is docker's "insecure registry": any certificate, and plain http (also when an https
+        // registry redirects to an http address).
         t.profile.allowInsecureTls = true;
+        t.profile.allowPlainHttp = true;
     }
     if (!m_caFile.isEmpty()) {
         t.profile.caCertificateFile = m_caFile;
