@@ -1,74 +1,403 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "appsession.h"
+#include "connectiondialog.h"
+#include "connectionspane.h"
+#include "detailspane.h"
+#include "repositoriespane.h"
+#include "tagspane.h"
+#include "tagtablemodel.h"
+#include "theme.h"
 #include "ui_mainwindow.h"
 
+#include "client/registryclient.h"
+#include "oci/reference.h"
+
+#include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
 #include <QStyle>
+#include <QTableView>
 
 namespace Minato::App {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_ui(std::make_unique<Ui::MainWindow>())
+namespace {
+const QString kGeometry = QStringLiteral("window/geometry");
+const QString kWindowState = QStringLiteral("window/state");
+const QString kSplitter = QStringLiteral("window/splitter");
+const QString kDetailSplitter = QStringLiteral("window/detailSplitter");
+const QString kTagsHeader = QStringLiteral("window/tagsHeader");
+const QString kLastConnection = QStringLiteral("window/lastConnection");
+const QString kTheme = QStringLiteral("window/theme");
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_ownedSession(std::make_unique<AppSession>(AppSession::Options(), nullptr))
+    , m_session(m_ownedSession.get())
+    , m_ui(std::make_unique<Ui::MainWindow>())
+{
+    m_session->ensureDefaultConnections();
+    setUp();
+}
+
+MainWindow::MainWindow(AppSession *session, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_ui(std::make_unique<Ui::MainWindow>())
+{
+    setUp();
+}
+
+MainWindow::~MainWindow() = default;
+
+ConnectionsPane *MainWindow::connectionsPane() const
+{
+    return m_ui->connectionsPane;
+}
+RepositoriesPane *MainWindow::repositoriesPane() const
+{
+    return m_ui->repositoriesPane;
+}
+TagsPane *MainWindow::tagsPane() const
+{
+    return m_ui->tagsPane;
+}
+DetailsPane *MainWindow::detailsPane() const
+{
+    return m_ui->detailsPane;
+}
+
+void MainWindow::setUp()
 {
     m_ui->setupUi(this);
     setWindowIcon(QIcon(QStringLiteral(":/icons/minato.svg")));
 
-    QFont header = m_ui->connectionsHeader->font();
-    header.setBold(true);
-    header.setPointSizeF(header.pointSizeF() * 0.85);
-    m_ui->connectionsHeader->setFont(header);
-    m_ui->connectionsHeader->setForegroundRole(QPalette::PlaceholderText);
-
     m_ui->splitter->setStretchFactor(0, 0);
     m_ui->splitter->setStretchFactor(1, 1);
-    m_ui->splitter->setStretchFactor(2, 2);
-    m_ui->splitter->setSizes({220, 320, 740});
+    m_ui->splitter->setStretchFactor(2, 3);
+    m_ui->splitter->setSizes({220, 300, 840});
+    m_ui->detailSplitter->setStretchFactor(0, 1);
+    m_ui->detailSplitter->setStretchFactor(1, 1);
 
-    // Until connections exist, the sidebar teaches what to do instead of showing an empty list.
-    m_ui->connectionsStack->setCurrentWidget(m_ui->connectionsEmpty);
-    m_ui->repositoryFilter->setEnabled(false);
-    m_ui->tagFilter->setEnabled(false);
-    // Adding connections and the local registry arrive with their features; say so rather than fail.
-    const QString soon = tr("Not available in this build yet.");
-    m_ui->addConnectionButton->setEnabled(false);
-    m_ui->addConnectionButton->setToolTip(soon);
-    m_ui->startLocalButton->setEnabled(false);
-    m_ui->startLocalButton->setToolTip(soon);
+    ConnectionsPane *connections = m_ui->connectionsPane;
+    RepositoriesPane *repositories = m_ui->repositoriesPane;
+    TagsPane *tags = m_ui->tagsPane;
+    DetailsPane *details = m_ui->detailsPane;
+    connections->setSession(m_session);
+    repositories->setSession(m_session);
+    tags->setSession(m_session);
+    details->setSession(m_session);
+
+    connect(connections, &ConnectionsPane::connectionSelected, this, &MainWindow::showConnection);
+    connect(connections, &ConnectionsPane::pinSelected, this, [this](const QString &name, const QString &repository) {
+        if (m_ui->repositoriesPane->connection().compare(name, Qt::CaseInsensitive) != 0) {
+            m_ui->repositoriesPane->showConnection(name);
+        }
+        m_ui->detailsPane->clear();
+        m_ui->tagsPane->showRepository(name, repository);
+        m_ui->repositoriesPane->selectRepository(repository);
+    });
+    connect(connections, &ConnectionsPane::addRequested, this, &MainWindow::addConnection);
+    connect(connections, &ConnectionsPane::editRequested, this, &MainWindow::editConnection);
+    connect(connections, &ConnectionsPane::removeRequested, this, &MainWindow::removeConnection);
+    connect(repositories, &RepositoriesPane::connectionState, connections, &ConnectionsPane::setState);
+    connect(repositories, &RepositoriesPane::repositorySelected, this,
+            [this](const QString &connection, const QString &repository) {
+                m_ui->detailsPane->clear();
+                m_ui->tagsPane->showRepository(connection, repository);
+            });
+    connect(tags, &TagsPane::tagSelected, this,
+            [this](const QString &connection, const QString &repository, const QString &tag) {
+                m_ui->detailsPane->showTag(connection, repository, tag, m_ui->tagsPane->model()->allTags());
+            });
+    connect(details, &DetailsPane::inspected, tags, &TagsPane::supplyMetadata);
+    connect(repositories, &RepositoriesPane::editConnectionRequested, this, &MainWindow::editConnection);
+    connect(tags, &TagsPane::editConnectionRequested, this, &MainWindow::editConnection);
+    connect(details, &DetailsPane::editConnectionRequested, this, &MainWindow::editConnection);
+    connect(m_session, &AppSession::connectionsChanged, this, [this] {
+        // A removed connection takes its panes with it.
+        const QString shown = m_ui->repositoriesPane->connection();
+        if (!shown.isEmpty() && !m_session->connection(shown)) {
+            m_ui->repositoriesPane->clear();
+            m_ui->tagsPane->clear();
+            m_ui->detailsPane->clear();
+        }
+    });
 
     m_ui->actionQuit->setIcon(QIcon::fromTheme(QStringLiteral("application-exit")));
     m_ui->actionAbout->setIcon(QIcon(QStringLiteral(":/icons/minato.svg")));
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
     connect(m_ui->actionAbout, &QAction::triggered, this, &MainWindow::showAbout);
     connect(m_ui->actionAboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+    connect(m_ui->actionShortcuts, &QAction::triggered, this, &MainWindow::showShortcuts);
+    connect(m_ui->actionAddConnection, &QAction::triggered, this, &MainWindow::addConnection);
+    connect(m_ui->actionGoTo, &QAction::triggered, this, &MainWindow::goToReference);
+    connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refresh);
+    connect(m_ui->actionFilter, &QAction::triggered, this, &MainWindow::focusFilter);
 
     setUpToolBar();
+    setUpTheme();
+    restoreState();
     statusBar()->showMessage(tr("Ready"));
 }
-
-MainWindow::~MainWindow() = default;
 
 void MainWindow::setUpToolBar()
 {
     QToolBar *bar = m_ui->mainToolBar;
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    QAction *back = bar->addAction(style()->standardIcon(QStyle::SP_ArrowBack), tr("Back"));
-    QAction *forward = bar->addAction(style()->standardIcon(QStyle::SP_ArrowForward), tr("Forward"));
-    QAction *refresh = bar->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"));
-    back->setEnabled(false);
-    forward->setEnabled(false);
-    refresh->setEnabled(false);
-    refresh->setShortcut(QKeySequence::Refresh);
+    m_ui->actionRefresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    bar->addAction(m_ui->actionRefresh);
+    m_ui->actionAddConnection->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
+    m_ui->actionAddConnection->setIconText(tr("Connection"));
+    bar->addAction(m_ui->actionAddConnection);
     bar->addSeparator();
+    auto *go = new QLineEdit(bar);
+    go->setObjectName(QStringLiteral("goToEdit"));
+    go->setPlaceholderText(tr("Go to a reference, e.g. ghcr.io/org/app:1.2 (Ctrl+L)"));
+    go->setClearButtonEnabled(true);
+    go->setMinimumWidth(360);
+    go->setMaximumWidth(520);
+    connect(go, &QLineEdit::returnPressed, this, [this, go] {
+        const QString error = openReference(go->text());
+        if (error.isEmpty()) {
+            go->clear();
+        } else {
+            statusBar()->showMessage(error, 8000);
+        }
+    });
+    bar->addWidget(go);
+}
 
-    auto *search = new QLineEdit(bar);
-    search->setObjectName(QStringLiteral("searchAll"));
-    search->setPlaceholderText(tr("Search all registries… (Ctrl+K)"));
-    search->setClearButtonEnabled(true);
-    search->setMaximumWidth(420);
-    search->setEnabled(false);
-    bar->addWidget(search);
+void MainWindow::setUpTheme()
+{
+    auto *group = new QActionGroup(this);
+    group->addAction(m_ui->actionThemeSystem)->setData(Theme::toString(Theme::Mode::System));
+    group->addAction(m_ui->actionThemeLight)->setData(Theme::toString(Theme::Mode::Light));
+    group->addAction(m_ui->actionThemeDark)->setData(Theme::toString(Theme::Mode::Dark));
+    const Theme::Mode mode = Theme::modeFromString(m_session->settings()->value(kTheme).toString());
+    for (QAction *a : group->actions()) {
+        a->setChecked(a->data().toString() == Theme::toString(mode));
+    }
+    if (mode != Theme::current()) {
+        Theme::apply(mode);
+    }
+    connect(group, &QActionGroup::triggered, this, [this](QAction *a) {
+        const Theme::Mode chosen = Theme::modeFromString(a->data().toString());
+        Theme::apply(chosen);
+        m_session->settings()->setValue(kTheme, Theme::toString(chosen));
+    });
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        m_ui->detailsPane->paletteChanged();
+    }
+}
+
+void MainWindow::restoreState()
+{
+    QSettings *s = m_session->settings();
+    if (s->contains(kGeometry)) {
+        restoreGeometry(s->value(kGeometry).toByteArray());
+        QMainWindow::restoreState(s->value(kWindowState).toByteArray());
+        m_ui->splitter->restoreState(s->value(kSplitter).toByteArray());
+        m_ui->detailSplitter->restoreState(s->value(kDetailSplitter).toByteArray());
+        m_ui->tagsPane->view()->horizontalHeader()->restoreState(s->value(kTagsHeader).toByteArray());
+    }
+    const QString last = s->value(kLastConnection).toString();
+    if (!last.isEmpty() && m_session->connection(last)) {
+        m_ui->connectionsPane->selectConnection(last);
+    }
+}
+
+void MainWindow::saveState()
+{
+    QSettings *s = m_session->settings();
+    s->setValue(kGeometry, saveGeometry());
+    s->setValue(kWindowState, QMainWindow::saveState());
+    s->setValue(kSplitter, m_ui->splitter->saveState());
+    s->setValue(kDetailSplitter, m_ui->detailSplitter->saveState());
+    s->setValue(kTagsHeader, m_ui->tagsPane->view()->horizontalHeader()->saveState());
+    s->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveState();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showConnection(const QString &name)
+{
+    m_session->settings()->setValue(kLastConnection, name);
+    m_ui->tagsPane->clear();
+    m_ui->detailsPane->clear();
+    m_ui->repositoriesPane->showConnection(name);
+}
+
+void MainWindow::addConnection()
+{
+    ConnectionDialog dialog(m_session, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_ui->connectionsPane->selectConnection(dialog.savedName());
+    }
+}
+
+void MainWindow::editConnection(const QString &name)
+{
+    if (name.isEmpty()) {
+        return;
+    }
+    ConnectionDialog dialog(m_session, name, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_ui->connectionsPane->selectConnection(dialog.savedName());
+    }
+}
+
+void MainWindow::removeConnection(const QString &name)
+{
+    QMessageBox box(QMessageBox::Question, tr("Remove connection"),
+                    tr("Remove the connection “%1”? Its images stay on the registry.").arg(name),
+                    QMessageBox::Cancel, this);
+    QPushButton *remove = box.addButton(tr("Remove"), QMessageBox::DestructiveRole);
+    auto *forget = new QCheckBox(tr("Also forget the login saved for it"), &box);
+    forget->setChecked(true);
+    box.setCheckBox(forget);
+    box.exec();
+    if (box.clickedButton() != static_cast<QAbstractButton *>(remove)) {
+        return;
+    }
+    m_session->removeConnection(name, forget->isChecked(), [this](const QString &error) {
+        if (!error.isEmpty()) {
+            statusBar()->showMessage(error, 10000);
+        }
+    });
+}
+
+QString MainWindow::openReference(const QString &input)
+{
+    const QString text = input.trimmed();
+    if (text.isEmpty()) {
+        return tr("Type a reference such as ghcr.io/org/app:1.2.");
+    }
+    const auto parsed = Oci::Reference::parseNormalized(text);
+    if (!parsed) {
+        return tr("“%1” is not an image reference: write registry/repository:tag, e.g. ghcr.io/org/app:1.2.")
+            .arg(text);
+    }
+    const Oci::Reference &ref = parsed.value();
+    std::optional<Client::ConnectionProfile> profile;
+    if (ref.isDockerHub()) {
+        for (const auto &p : m_session->connections()) {
+            if (p.kind == Client::ConnectionProfile::Kind::DockerHub) {
+                profile = p;
+                break;
+            }
+        }
+    }
+    if (!profile) {
+        profile = m_session->connectionForRegistry(ref.domain());
+    }
+    if (!profile) {
+        Client::ConnectionProfile p = ref.isDockerHub() ? AppSession::dockerHubProfile() : Client::ConnectionProfile();
+        if (!ref.isDockerHub()) {
+            p.name = ref.domain();
+            p.baseUrl = QUrl((ref.isLoopback() ? QStringLiteral("http://") : QStringLiteral("https://")) + ref.domain());
+            p.kind = Client::ConnectionProfile::guessKind(p.baseUrl);
+        }
+        QString failure;
+        m_session->addConnection(p, std::nullopt, [&failure](const QString &error) { failure = error; });
+        if (!failure.isEmpty()) {
+            return failure;
+        }
+        profile = p;
+        statusBar()->showMessage(tr("Added a connection for %1 (anonymous; edit it to sign in).").arg(ref.domain()),
+                                 8000);
+    }
+    const QString name = profile->name;
+    if (m_ui->connectionsPane->currentConnection().compare(name, Qt::CaseInsensitive) != 0) {
+        m_ui->connectionsPane->selectConnection(name);
+    }
+    m_ui->tagsPane->showRepository(name, ref.path());
+    m_ui->repositoriesPane->selectRepository(ref.path());
+    if (ref.hasDigest()) {
+        m_ui->detailsPane->showTag(name, ref.path(), ref.digest().toString());
+    } else {
+        m_ui->tagsPane->selectTag(ref.hasTag() ? ref.tag() : Oci::Reference::defaultTag());
+    }
+    return {};
+}
+
+void MainWindow::goToReference()
+{
+    if (auto *go = findChild<QLineEdit *>(QStringLiteral("goToEdit")); go && go->isVisible()) {
+        go->setFocus();
+        go->selectAll();
+        return;
+    }
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Go to reference"),
+                                               tr("Image reference (registry/repository:tag or @digest):"),
+                                               QLineEdit::Normal, {}, &ok);
+    if (ok) {
+        if (const QString error = openReference(text); !error.isEmpty()) {
+            statusBar()->showMessage(error, 8000);
+        }
+    }
+}
+
+void MainWindow::refresh()
+{
+    if (!m_ui->tagsPane->repository().isEmpty()) {
+        m_ui->tagsPane->reload();
+        m_ui->detailsPane->reload();
+    } else {
+        m_ui->repositoriesPane->reload();
+    }
+}
+
+void MainWindow::focusFilter()
+{
+    QWidget *focus = QApplication::focusWidget();
+    const bool inTags = focus && (m_ui->tagsPane->isAncestorOf(focus) || m_ui->detailsPane->isAncestorOf(focus));
+    if (inTags && !m_ui->tagsPane->repository().isEmpty()) {
+        m_ui->tagsPane->focusFilter();
+    } else {
+        m_ui->repositoriesPane->focusFilter();
+    }
+}
+
+void MainWindow::showShortcuts()
+{
+    const QList<QPair<QString, QString>> rows = {
+        {QStringLiteral("Ctrl+L"), tr("Go to a reference (paste ghcr.io/org/app:1.2)")},
+        {QStringLiteral("Ctrl+F"), tr("Filter the repositories, or the tags when they have the focus")},
+        {QStringLiteral("F5"), tr("Refresh what is shown")},
+        {QStringLiteral("Ctrl+N"), tr("Add a connection")},
+        {QStringLiteral("Tab"), tr("Move between panes")},
+        {QStringLiteral("F1"), tr("This overview")},
+        {QStringLiteral("Ctrl+Q"), tr("Quit")},
+    };
+    QString html = QStringLiteral("<table cellspacing='6'>");
+    for (const auto &[key, what] : rows) {
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(key, what.toHtmlEscaped());
+    }
+    html += QStringLiteral("</table>");
+    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"), html, QMessageBox::Close, this);
+    box.setTextFormat(Qt::RichText);
+    box.exec();
 }
 
 void MainWindow::showAbout()

@@ -1,10 +1,13 @@
 #pragma once
 
-// The main window: it only assembles features (connections, repositories, tags, details, tasks).
-// Each feature is its own widget and controller; this class wires them together and owns the menus.
+// The main window: it only assembles features — connections (sidebar), repositories, tags and details —
+// and owns the menus, shortcuts and the settings of the window. Each feature is its own widget; the
+// registry work happens in src/client through AppSession.
 //
-//   MainWindow window;
+//   MainWindow window;                 // the app's settings, keychain and caches
+//   MainWindow window(&session);       // tests: a session on temp files and an in-memory credential store
 //   window.show();
+//   window.openReference(u"ghcr.io/org/app:1.2"_s);   // Ctrl+L: adds a connection when needed
 
 #include <QMainWindow>
 
@@ -16,6 +19,12 @@ class MainWindow;
 
 namespace Minato::App {
 
+class AppSession;
+class ConnectionsPane;
+class DetailsPane;
+class RepositoriesPane;
+class TagsPane;
+
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -23,14 +32,44 @@ class MainWindow final : public QMainWindow
 
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(AppSession *session, QWidget *parent = nullptr);
     ~MainWindow() override;
+
+    AppSession *session() const { return m_session; }
+    ConnectionsPane *connectionsPane() const;
+    RepositoriesPane *repositoriesPane() const;
+    TagsPane *tagsPane() const;
+    DetailsPane *detailsPane() const;
+
+    // Opens "host/repo:tag" or "…@sha256:…" (docker's reference grammar, "nginx" meaning Docker Hub):
+    // selects or adds the connection, opens the repository and the tag. Returns a sentence when the text
+    // is not a reference.
+    QString openReference(const QString &text);
 
 public slots:
     void showAbout();
+    void showShortcuts();
+    void addConnection();
+    void editConnection(const QString &name);
+    void removeConnection(const QString &name);
+    void goToReference();
+    void refresh();
+    void focusFilter();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    void setUp();
     void setUpToolBar();
+    void setUpTheme();
+    void restoreState();
+    void saveState();
+    void showConnection(const QString &name);
 
+    std::unique_ptr<AppSession> m_ownedSession;
+    AppSession *m_session = nullptr;
     std::unique_ptr<Ui::MainWindow> m_ui;
 };
 

@@ -1,8 +1,10 @@
 #include "app/aboutdialog.h"
 #include "app/application.h"
 #include "app/buildinfo.h"
+#include "app/connectionspane.h"
 #include "app/mainwindow.h"
 
+#include "apptestsupport.h"
 #include "testsupport.h"
 
 #include <QAction>
@@ -10,36 +12,29 @@
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
 
 using namespace Minato::App;
-
-namespace {
-void initOnce()
-{
-    static bool done = false;
-    if (!done) {
-        initApplication(*qApp);
-        done = true;
-    }
-}
-} // namespace
+using Minato::Test::TestSession;
 
 TEST_CASE("The main window opens with the app icon and teaches what to do first", "[app]")
 {
-    initOnce();
-    MainWindow window;
+    TestSession s;
+    MainWindow window(s.session.get());
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     CHECK(window.windowTitle() == QStringLiteral("Minato"));
     CHECK_FALSE(window.windowIcon().isNull());
     CHECK_FALSE(QApplication::windowIcon().pixmap(64, 64).isNull());
 
-    // Three panes side by side, the empty connections state visible.
+    // No connections: the sidebar's empty state is visible and teaches.
     auto *stack = window.findChild<QStackedWidget *>(QStringLiteral("connectionsStack"));
     REQUIRE(stack);
     CHECK(stack->currentWidget()->objectName() == QStringLiteral("connectionsEmpty"));
@@ -47,15 +42,64 @@ TEST_CASE("The main window opens with the app icon and teaches what to do first"
     REQUIRE(label);
     CHECK(label->isVisible());
     CHECK(label->text().contains(QStringLiteral("No registries yet")));
+    auto *add = window.findChild<QPushButton *>(QStringLiteral("addConnectionButton"));
+    REQUIRE(add);
+    CHECK(add->isEnabled());
+
+    // Adding a connection replaces the empty state with the list.
+    REQUIRE(s.addConnection(QStringLiteral("lab"), QUrl(QStringLiteral("http://127.0.0.1:9"))));
+    CHECK(stack->currentWidget()->objectName() == QStringLiteral("connectionsView"));
+    CHECK(window.connectionsPane()->view()->topLevelItemCount() == 1);
 
     const QImage shot = window.grab().toImage();
     CHECK(shot.width() >= 800);
     CHECK(shot.height() >= 500);
 }
 
+TEST_CASE("First run adds Docker Hub and the local registry, once", "[app]")
+{
+    TestSession s;
+    s.session->ensureDefaultConnections();
+    QStringList names;
+    for (const auto &p : s.session->connections()) {
+        names << p.name;
+    }
+    CHECK(names == QStringList{AppSession::dockerHubName(), AppSession::localRegistryName()});
+    QString removed = QStringLiteral("not called");
+    s.session->removeConnection(AppSession::dockerHubName(), false, [&removed](const QString &e) { removed = e; });
+    REQUIRE(removed.isEmpty());
+    s.session->ensureDefaultConnections(); // removed stays removed
+    CHECK(s.session->connections().size() == 1);
+}
+
+TEST_CASE("The window keeps its geometry, splitters and last connection", "[app]")
+{
+    TestSession s;
+    REQUIRE(s.addConnection(QStringLiteral("one"), QUrl(QStringLiteral("http://127.0.0.1:9"))));
+    REQUIRE(s.addConnection(QStringLiteral("two"), QUrl(QStringLiteral("http://127.0.0.1:9"))));
+    QList<int> sizes;
+    {
+        MainWindow window(s.session.get());
+        window.resize(1300, 820);
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        window.connectionsPane()->selectConnection(QStringLiteral("two"));
+        auto *splitter = window.findChild<QSplitter *>(QStringLiteral("splitter"));
+        splitter->setSizes({300, 250, 750});
+        sizes = splitter->sizes();
+        window.close();
+    }
+    MainWindow again(s.session.get());
+    again.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&again));
+    CHECK(again.connectionsPane()->currentConnection() == QStringLiteral("two"));
+    CHECK(again.findChild<QSplitter *>(QStringLiteral("splitter"))->sizes() == sizes);
+    CHECK(again.size() == QSize(1300, 820));
+}
+
 TEST_CASE("About lists Minato's and Qt's versions and copies them", "[app]")
 {
-    initOnce();
+    Minato::Test::initAppOnce();
     AboutDialog dialog;
     auto *view = dialog.findChild<QTreeWidget *>(QStringLiteral("versionsView"));
     REQUIRE(view);
@@ -83,22 +127,32 @@ TEST_CASE("About lists Minato's and Qt's versions and copies them", "[app]")
     CHECK(copied.contains(QStringLiteral("Qt (runtime): ") + QString::fromLatin1(qVersion())));
 }
 
-TEST_CASE("Help > About opens the About dialog from the menu", "[app]")
+TEST_CASE("Help > About and F1 open their dialogs from the menu", "[app]")
 {
-    initOnce();
-    MainWindow window;
+    TestSession s;
+    MainWindow window(s.session.get());
     window.show();
-    auto *about = window.findChild<QAction *>(QStringLiteral("actionAbout"));
-    REQUIRE(about);
-    bool sawDialog = false;
-    // The dialog is modal: inspect and close it from inside its own event loop.
-    QTimer::singleShot(200, &window, [&sawDialog] {
-        auto *dialog = qobject_cast<AboutDialog *>(QApplication::activeModalWidget());
-        sawDialog = dialog != nullptr;
-        if (dialog) {
-            dialog->reject();
+    for (const char *name : {"actionAbout", "actionShortcuts"}) {
+        auto *action = window.findChild<QAction *>(QString::fromLatin1(name));
+        REQUIRE(action);
+        QString seen;
+        // The dialog is modal: inspect and close it from inside its own event loop.
+        QTimer::singleShot(200, &window, [&seen] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (auto *about = qobject_cast<AboutDialog *>(modal)) {
+                seen = QStringLiteral("about");
+                about->reject();
+            } else if (auto *box = qobject_cast<QMessageBox *>(modal)) {
+                seen = box->text();
+                box->reject();
+            }
+        });
+        action->trigger();
+        if (QByteArray(name) == "actionAbout") {
+            CHECK(seen == QStringLiteral("about"));
+        } else {
+            CHECK(seen.contains(QStringLiteral("Ctrl+L")));
+            CHECK(seen.contains(QStringLiteral("F5")));
         }
-    });
-    about->trigger();
-    CHECK(sawDialog);
+    }
 }

@@ -1,0 +1,60 @@
+#include "pullcommands.h"
+
+namespace Minato::App {
+
+PullCommands::PullCommands(const Client::ConnectionProfile &profile, QString repository, QString tag,
+                           Oci::Digest digest)
+    : m_registry(registryName(profile))
+    , m_repository(std::move(repository))
+    , m_tag(std::move(tag))
+    , m_digest(std::move(digest))
+{}
+
+QString PullCommands::registryName(const Client::ConnectionProfile &profile)
+{
+    if (profile.kind == Client::ConnectionProfile::Kind::DockerHub) {
+        return QStringLiteral("docker.io");
+    }
+    const QUrl url = profile.baseUrl;
+    QString host = url.host();
+    if (host.contains(QLatin1Char(':'))) {
+        host = QLatin1Char('[') + host + QLatin1Char(']'); // IPv6 literal
+    }
+    return url.port() > 0 ? host + QLatin1Char(':') + QString::number(url.port()) : host;
+}
+
+QString PullCommands::repositoryName() const
+{
+    return m_registry + QLatin1Char('/') + m_repository;
+}
+
+QString PullCommands::byTag() const
+{
+    return m_tag.isEmpty() ? QString() : repositoryName() + QLatin1Char(':') + m_tag;
+}
+
+QString PullCommands::byDigest() const
+{
+    return m_digest.isValid() ? repositoryName() + QLatin1Char('@') + m_digest.toString() : QString();
+}
+
+QList<QPair<QString, QString>> PullCommands::all() const
+{
+    const QString pinned = m_digest.isValid() ? byDigest() : byTag();
+    QList<QPair<QString, QString>> entries;
+    if (!m_tag.isEmpty()) {
+        entries.append({tr("Reference by tag"), byTag()});
+    }
+    if (m_digest.isValid()) {
+        entries.append({tr("Reference by digest"), byDigest()});
+        entries.append({tr("Digest"), m_digest.toString()});
+    }
+    entries.append({tr("docker pull"), QStringLiteral("docker pull ") + pinned});
+    entries.append({tr("podman pull"), QStringLiteral("podman pull ") + pinned});
+    entries.append({tr("nerdctl pull"), QStringLiteral("nerdctl pull ") + pinned});
+    entries.append({tr("crane pull"), QStringLiteral("crane pull ") + pinned + QStringLiteral(" image.tar")});
+    entries.append({tr("Kubernetes image:"), QStringLiteral("image: ") + pinned});
+    return entries;
+}
+
+} // namespace Minato::App
