@@ -114,6 +114,8 @@ ConnectionDialog::ConnectionDialog(AppSession *session, const QString &editName,
     m_ui->nameEdit->setText(existing->name);
     m_ui->urlEdit->setText(existing->baseUrl.toString());
     m_ui->caEdit->setText(existing->caCertificateFile);
+    m_ui->clientCertEdit->setText(existing->clientCertificateFile);
+    m_ui->clientKeyEdit->setText(existing->clientKeyFile);
     m_ui->insecureTlsCheck->setChecked(existing->allowInsecureTls);
     m_ui->plainHttpCheck->setChecked(existing->allowPlainHttp);
     switch (existing->proxy.mode) {
@@ -143,6 +145,9 @@ void ConnectionDialog::setUp()
     errorPalette.setColor(QPalette::WindowText, QColor(0xc0, 0x39, 0x2b));
     m_ui->errorLabel->setPalette(errorPalette);
     m_ui->hintLabel->setForegroundRole(QPalette::PlaceholderText);
+    // A word-wrapped label in a form row is laid out at its minimum width unless told otherwise.
+    m_ui->hintLabel->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_ui->hintLabel->setMinimumWidth(fontMetrics().averageCharWidth() * 60);
     connect(m_ui->kindCombo, &QComboBox::currentIndexChanged, this, &ConnectionDialog::kindChanged);
     connect(m_ui->testButton, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ConnectionDialog::accept);
@@ -230,6 +235,8 @@ std::optional<ConnectionProfile> ConnectionDialog::profile(QString *error) const
     }
     p.allowInsecureTls = m_ui->insecureTlsCheck->isChecked();
     p.caCertificateFile = m_ui->caEdit->text().trimmed();
+    p.clientCertificateFile = m_ui->clientCertEdit->text().trimmed();
+    p.clientKeyFile = m_ui->clientKeyEdit->text().trimmed();
     const QString proxy = m_ui->proxyEdit->text().trimmed();
     if (proxy.compare(QStringLiteral("none"), Qt::CaseInsensitive) == 0) {
         p.proxy.mode = Client::ProxySetting::Mode::None;

@@ -15,6 +15,7 @@
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
@@ -434,8 +435,23 @@ void DetailsPane::onReferrers(const Client::ReferrersResult &result)
         addRow(m_referrersView, tr("Could not list referrers"), m_referrersError);
     } else {
         m_referrers = result.value();
+        // A tree: one branch per kind (signatures, SBOMs, attestations, other artifacts), the referrers under
+        // it; an index's buildx attestation entries join the attestations (they describe its images too).
+        QHash<int, QTreeWidgetItem *> branches;
+        const auto branchFor = [this, &branches](Client::ArtifactKind kind) {
+            QTreeWidgetItem *&branch = branches[int(kind)];
+            if (!branch) {
+                branch = new QTreeWidgetItem(m_referrersView);
+                QFont bold = branch->font(0);
+                bold.setBold(true);
+                branch->setFont(0, bold);
+                branch->setFirstColumnSpanned(true);
+                branch->setExpanded(true);
+            }
+            return branch;
+        };
         for (const Client::Referrer &r : m_referrers->referrers) {
-            auto *item = new QTreeWidgetItem(m_referrersView);
+            auto *item = new QTreeWidgetItem(branchFor(r.kind));
             item->setText(0, Client::artifactKindName(r.kind));
             item->setText(1, r.descriptor.artifactType.isEmpty() ? r.descriptor.mediaType : r.descriptor.artifactType);
             item->setText(2, r.descriptor.digest.isValid() ? Format::shortDigest(r.descriptor.digest) : r.tag);
@@ -453,12 +469,38 @@ void DetailsPane::onReferrers(const Client::ReferrersResult &result)
                 break;
             }
         }
-        if (m_referrers->referrers.isEmpty()) {
+        if (m_inspection) {
+            for (const Client::IndexEntry &entry : m_inspection->attestations) {
+                auto *item = new QTreeWidgetItem(branchFor(Client::ArtifactKind::Attestation));
+                item->setText(0, Client::artifactKindName(Client::ArtifactKind::Attestation));
+                item->setText(1, entry.mediaType);
+                item->setText(2, Format::shortDigest(entry.digest));
+                item->setToolTip(2, entry.digest.toString());
+                item->setText(3, Format::size(entry.size));
+                item->setText(4, entry.attests.isValid() ? tr("index entry for %1").arg(Format::shortDigest(entry.attests))
+                                                         : tr("index entry"));
+            }
+        }
+        const QList<QPair<Client::ArtifactKind, QPair<QString, QString>>> names = {
+            {Client::ArtifactKind::Signature, {tr("Signatures (1)"), tr("Signatures (%1)")}},
+            {Client::ArtifactKind::Sbom, {tr("SBOMs (1)"), tr("SBOMs (%1)")}},
+            {Client::ArtifactKind::Attestation, {tr("Attestations (1)"), tr("Attestations (%1)")}},
+            {Client::ArtifactKind::Other, {tr("Other artifacts (1)"), tr("Other artifacts (%1)")}},
+        };
+        for (const auto &[kind, label] : names) {
+            if (QTreeWidgetItem *branch = branches.value(int(kind))) {
+                branch->setText(0, Format::plural(branch->childCount(), label.first, label.second));
+                // Branches in a fixed order: signatures first.
+                m_referrersView->addTopLevelItem(m_referrersView->takeTopLevelItem(m_referrersView->indexOfTopLevelItem(branch)));
+                branch->setExpanded(true);
+            }
+        }
+        if (branches.isEmpty()) {
             auto *item = new QTreeWidgetItem(m_referrersView);
-            item->setText(0, tr("None"));
-            item->setText(1, tr("No signatures, SBOMs or attestations refer to this digest."));
+            item->setText(0, tr("No signatures, SBOMs or attestations refer to this digest."));
             item->setFirstColumnSpanned(true);
         }
+        m_referrersView->setRootIsDecorated(!branches.isEmpty());
     }
     m_tabs->setTabText(4, m_referrers && !m_referrers->referrers.isEmpty()
                               ? tr("Referrers (%1)").arg(m_referrers->referrers.size())

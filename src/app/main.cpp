@@ -8,6 +8,7 @@
 //       scripts/screenshot.sh for the README and docs.
 #include "aboutdialog.h"
 #include "application.h"
+#include "connectiondialog.h"
 #include "detailspane.h"
 #include "mainwindow.h"
 #include "theme.h"
@@ -35,6 +36,9 @@ int main(int argc, char *argv[])
                                         QStringLiteral("FILE"));
     const QCommandLineOption about(QStringLiteral("about"),
                                    QApplication::translate("main", "With --screenshot: capture the About dialog."));
+    const QCommandLineOption connectionDialog(
+        QStringLiteral("connection-dialog"),
+        QApplication::translate("main", "With --screenshot: capture the Add a connection dialog."));
     const QCommandLineOption theme(QStringLiteral("theme"),
                                    QApplication::translate("main", "Colour theme for this run: system, light or dark."),
                                    QStringLiteral("THEME"));
@@ -44,7 +48,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption waitMs(QStringLiteral("wait-ms"),
                                     QApplication::translate("main", "With --screenshot: the longest wait (ms)."),
                                     QStringLiteral("N"), QStringLiteral("15000"));
-    parser.addOptions({screenshot, about, theme, tab, waitMs});
+    parser.addOptions({screenshot, about, connectionDialog, theme, tab, waitMs});
     parser.process(app);
 
     if (parser.isSet(theme)) {
@@ -70,10 +74,17 @@ int main(int argc, char *argv[])
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const bool aboutShot = parser.isSet(about);
+        const bool dialogShot = parser.isSet(connectionDialog);
         const int tabIndex = parser.value(tab).toInt();
-        auto grab = [&window, file, aboutShot, tabIndex] {
+        auto grab = [&window, file, aboutShot, dialogShot, tabIndex] {
             int rc = 0;
-            if (aboutShot) {
+            if (dialogShot) {
+                Minato::App::ConnectionDialog dialog(window.session(), &window);
+                dialog.preset(Minato::Client::ConnectionProfile::Kind::Ghcr);
+                dialog.show();
+                QApplication::processEvents();
+                rc = dialog.grab().save(file) ? 0 : 1;
+            } else if (aboutShot) {
                 Minato::App::AboutDialog dialog(&window);
                 dialog.show();
                 rc = dialog.grab().save(file) ? 0 : 1;

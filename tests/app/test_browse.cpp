@@ -141,8 +141,10 @@ TEST_CASE("Browse: repositories page in, filter, a tag's overview, layers, confi
     CHECK(history->topLevelItemCount() == 5); // four layers and the CMD step
     CHECK(history->topLevelItem(0)->text(2).startsWith(QStringLiteral("ADD alpine-minirootfs")));
     auto *referrers = details->findChild<QTreeWidget *>(QStringLiteral("referrersView"));
-    CHECK(treeTexts(referrers, 0).contains(QStringLiteral("signature")));
-    CHECK(treeTexts(referrers, 0).contains(QStringLiteral("SBOM")));
+    // A tree by kind: signatures first, then SBOMs.
+    CHECK(treeTexts(referrers, 0) == QStringList{QStringLiteral("Signatures (1)"), QStringLiteral("SBOMs (1)")});
+    CHECK(referrers->topLevelItem(0)->child(0)->text(1) == QStringLiteral("application/vnd.dev.cosign.artifact.sig.v1+json"));
+    CHECK(referrers->topLevelItem(1)->child(0)->text(4) == QStringLiteral("referrers API"));
     auto *raw = details->findChild<QPlainTextEdit *>(QStringLiteral("rawView"));
     CHECK(raw->toPlainText().contains(QStringLiteral("\"schemaVersion\": 2")));
 
@@ -174,6 +176,10 @@ TEST_CASE("Browse: Ctrl+L opens an index, the platform chooser picks an image, a
     CHECK(details->inspection()->attestations.size() == 1);
     auto *chooser = details->findChild<QComboBox *>(QStringLiteral("platformChooser"));
     CHECK(chooser->count() == 3);
+    // The index's buildx attestation entry is listed with the referrers, apart from the platforms.
+    REQUIRE(waitUntil([&] { return details->findChild<QTreeWidget *>(QStringLiteral("referrersView"))->topLevelItemCount() == 1; }));
+    CHECK(details->findChild<QTreeWidget *>(QStringLiteral("referrersView"))->topLevelItem(0)->text(0)
+          == QStringLiteral("Attestations (1)"));
     CHECK(details->currentPlatform() == QStringLiteral("linux/amd64"));
     REQUIRE(details->image());
     CHECK(details->image()->platform->architecture == QStringLiteral("amd64"));
