@@ -168,7 +168,14 @@ TEST_CASE("Browse: Ctrl+L opens an index, the platform chooser picks an image, a
     DetailsPane *details = w.detailsPane();
     QSignalSpy loaded(details, &DetailsPane::loaded);
 
-    CHECK(w.openReference(QStringLiteral("%1/library/nginx:1.27").arg(f.registry.hostPort())).isEmpty());
+    // Ctrl+L puts the focus in the toolbar's reference field; Enter opens what was typed there.
+    QTest::keyClick(&w, Qt::Key_L, Qt::ControlModifier);
+    auto *go = w.findChild<QLineEdit *>(QStringLiteral("goToEdit"));
+    REQUIRE(go);
+    CHECK(go->hasFocus());
+    QTest::keyClicks(go, QStringLiteral("%1/library/nginx:1.27").arg(f.registry.hostPort()));
+    QTest::keyClick(go, Qt::Key_Return);
+    CHECK(go->text().isEmpty());
     REQUIRE(waitUntil([&] { return loaded.size() >= 1; }));
     REQUIRE(details->inspection());
     CHECK(details->inspection()->isIndex);
