@@ -22,6 +22,9 @@ int manifestCommand(const QStringList &arguments);
 int configCommand(const QStringList &arguments);
 // commands_referrers.cpp
 int referrersCommand(const QStringList &arguments);
+// commands_write.cpp
+int tagCommand(const QStringList &arguments);
+int rmCommand(const QStringList &arguments);
 // commands_auth.cpp
 int loginCommand(const QStringList &arguments);
 int logoutCommand(const QStringList &arguments);

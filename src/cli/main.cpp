@@ -32,6 +32,10 @@ QString overview()
               "  config REF              the image config bytes, unchanged (checked against the digest)\n"
               "  referrers REF           signatures, SBOMs, attestations referring to an image;\n"
               "                          --artifact-type TYPE filters\n"
+              "  tag SRC NEWTAG          another tag for an image, no data moved (NEWTAG: TAG or REPO:TAG\n"
+              "                          in the same registry; blobs are mounted across repositories)\n"
+              "  rm REF [TAG…]           DELETES tags or images: a tag alone where the registry can, else by\n"
+              "                          digest only if no other tag names it; --plan shows what would go\n"
               "  login REGISTRY          check a login and save it in the keychain:\n"
               "                          --username USER --password-stdin\n"
               "  logout REGISTRY         remove a saved login\n"
@@ -75,6 +79,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("manifest"), Minato::Cli::manifestCommand},
         {QStringLiteral("config"), Minato::Cli::configCommand},
         {QStringLiteral("referrers"), Minato::Cli::referrersCommand},
+        {QStringLiteral("tag"), Minato::Cli::tagCommand},
+        {QStringLiteral("rm"), Minato::Cli::rmCommand},
         {QStringLiteral("login"), Minato::Cli::loginCommand},
         {QStringLiteral("logout"), Minato::Cli::logoutCommand},
         {QStringLiteral("connections"), Minato::Cli::connectionsCommand},

@@ -151,6 +151,17 @@ ClientError ClientError::fromHttp(int status, const QByteArray &body, const QByt
     return e;
 }
 
+ClientError ClientError::explained(const char *sentence, const QStringList &args, const QString &note) const
+{
+    ClientError e = *this;
+    e.m_sentence = sentence;
+    e.m_sentenceArgs = args;
+    if (!note.isEmpty()) {
+        e.m_detail += (e.m_detail.isEmpty() ? QString() : QStringLiteral("; ")) + note;
+    }
+    return e;
+}
+
 bool ClientError::hasRegistryCode(ErrorCode code) const
 {
     for (const auto &e : m_registryErrors) {
@@ -194,6 +205,26 @@ QString ClientError::kindName() const
 
 QString ClientError::message() const
 {
+    if (m_sentence) {
+        // One pass over the translated sentence: %N (1–9) is replaced by args[N-1]; what an argument brings in
+        // is never read as a placeholder again.
+        const QString text = tr(m_sentence);
+        QString out;
+        out.reserve(text.size());
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const QChar c = text.at(i);
+            if (c == u'%' && i + 1 < text.size() && text.at(i + 1) >= u'1' && text.at(i + 1) <= u'9') {
+                const qsizetype n = text.at(i + 1).unicode() - u'1';
+                if (n < m_sentenceArgs.size()) {
+                    out += m_sentenceArgs.at(n);
+                    ++i;
+                    continue;
+                }
+            }
+            out += c;
+        }
+        return out;
+    }
     switch (m_kind) {
     case Kind::Transport:
         return tr("Could not reach the registry. Check the address, your network connection and any proxy "

@@ -82,6 +82,15 @@ public:
     static ClientError invalid(Invalid what, QString detail);
     static ClientError invalidRequest(QString detail);
 
+    // The same error told with a sentence of the operation that met it (a delete the registry has disabled, a
+    // tag that cannot be deleted alone, a blob that must be copied): `sentence` is the English source text,
+    // marked where it is written with QT_TRANSLATE_NOOP("Minato::Client::ClientError", "…") and translated by
+    // message() at call time like every other sentence here; %1, %2 … are filled from args (each once, so an
+    // argument containing "%1" stays as it is). Kind, status and registry codes are kept — callers and exit
+    // codes still branch on them; `note` (English) is appended to technicalDetail().
+    ClientError explained(const char *sentence, const QStringList &args = {}, const QString &note = {}) const;
+    bool isExplained() const { return m_sentence != nullptr; }
+
     Kind kind() const { return m_kind; }
     Invalid invalidReason() const { return m_invalid; }
     int httpStatus() const { return m_status; } // 0 when there was no HTTP answer
@@ -122,6 +131,8 @@ private:
     std::optional<int> m_retryAfter;
     QList<Oci::RegistryError> m_registryErrors;
     QString m_detail;
+    const char *m_sentence = nullptr; // explained(): a QT_TRANSLATE_NOOP source text with static storage
+    QStringList m_sentenceArgs;
 };
 
 } // namespace Minato::Client

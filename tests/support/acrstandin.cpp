@@ -27,7 +27,11 @@ AcrStandIn::AcrStandIn(Options options, QObject *parent)
                      return QStringList{};
                  }
                  if (!account.isEmpty()) {
-                     return QStringList{QStringLiteral("pull"), QStringLiteral("metadata_read")};
+                     QStringList actions{QStringLiteral("pull"), QStringLiteral("metadata_read")};
+                     if (m_options.deleters.contains(account)) {
+                         actions.append(QStringLiteral("delete"));
+                     }
+                     return actions;
                  }
                  return m_options.anonymousPull ? QStringList{QStringLiteral("pull")} : QStringList{};
              })
@@ -58,11 +62,30 @@ StandInResponse AcrStandIn::handle(const StandInRequest &request)
     if (m_gate.isTokenRequest(request)) {
         return m_gate.issue(request);
     }
-    if (request.method != "GET") {
-        return acrError(405, "UNSUPPORTED", "The operation is unsupported.");
-    }
     const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(request.path));
     const QString acrPrefix = QStringLiteral("/acr/v1/");
+    const QString tagsInfix = QStringLiteral("/_tags/");
+    if (request.method == "DELETE" && path.startsWith(acrPrefix) && path.contains(tagsInfix)) {
+        // "Tag - Delete": DELETE /acr/v1/{name}/_tags/{reference} → 202 Accepted; needs the delete action.
+        const qsizetype at = path.lastIndexOf(tagsInfix);
+        const QString name = path.mid(acrPrefix.size(), at - acrPrefix.size());
+        const QString tag = path.mid(at + tagsInfix.size());
+        if (!m_gate.allows(request, QStringLiteral("repository:%1:delete").arg(name))) {
+            return refuse(request, name, QStringLiteral("delete"));
+        }
+        for (Manifest &m : m_repositories[name]) {
+            if (m.tags.removeOne(tag)) {
+                StandInResponse accepted;
+                accepted.status = 202;
+                return accepted;
+            }
+        }
+        return acrError(404, "TAG_UNKNOWN", "the specified tag does not exist");
+    }
+    if (request.method != "GET") {
+        // The registry API's DELETE of a tag (and any other write) meets ACR's "unsupported".
+        return acrError(405, "UNSUPPORTED", "The operation is unsupported.");
+    }
     const QString manifestsSuffix = QStringLiteral("/_manifests");
     const QString tagsSuffix = QStringLiteral("/tags/list");
     if (path.startsWith(acrPrefix) && path.endsWith(manifestsSuffix)) {

@@ -13,6 +13,9 @@
 //         paged by n (default 100) with `Link: </acr/v1/<name>/_manifests?last=<digest>&n=N&orderby=…>;
 //         rel="next"`; needs a token with repository:<name>:metadata_read.
 //   GET /v2/<name>/tags/list          the registry's own tag list; needs repository:<name>:pull
+//   DELETE /acr/v1/<name>/_tags/<tag>  ("Tag - Delete") → 202, 404 TAG_UNKNOWN; needs repository:<name>:delete,
+//                                      which only Options::deleters get. Other writes (a DELETE on /v2/) → 405
+//                                      UNSUPPORTED.
 //   GET /oauth2/token?service=<host>&scope=…   ACR's token endpoint, {"access_token": …} (bearergate.h)
 //   Users of Options::users get pull and metadata_read on every repository; anonymous callers get pull only
 //   with Options::anonymousPull (ACR's anonymous pull gives no metadata_read), else nothing. Refusals are
@@ -54,6 +57,7 @@ public:
     {
         QMap<QString, QString> users; // user → password
         bool anonymousPull = false;
+        QStringList deleters; // users also granted the "delete" action
     };
 
     explicit AcrStandIn(Options options, QObject *parent = nullptr);

@@ -121,6 +121,41 @@ StandInResponse DockerHubStandIn::page(const StandInRequest &request, const QByt
     return hubJson(200, body);
 }
 
+StandInResponse DockerHubStandIn::deleteTag(const StandInRequest &request)
+{
+    const QList<QByteArray> parts = request.path.split('/'); // "", "v2", "namespaces", ns, "repositories", …
+    if (parts.size() != 8 || parts[1] != "v2" || parts[2] != "namespaces" || parts[4] != "repositories" ||
+        parts[6] != "tags") {
+        return hubJson(405, QJsonObject{{QStringLiteral("message"), QStringLiteral("method not allowed")}});
+    }
+    const std::optional<QString> who = caller(request);
+    if (!who || who->isEmpty()) {
+        return hubJson(401, QJsonObject{{QStringLiteral("detail"), QStringLiteral("authentication required")}});
+    }
+    const QString ns = QString::fromUtf8(parts[3]);
+    const QString name = QString::fromUtf8(parts[5]);
+    const QString tag = QString::fromUtf8(QByteArray::fromPercentEncoding(parts[7]));
+    for (Repository &r : m_repositories) {
+        if (r.namespaceName != ns || r.name != name) {
+            continue;
+        }
+        if (*who != ns) {
+            return hubJson(r.isPrivate ? 404 : 403,
+                           QJsonObject{{QStringLiteral("detail"), QStringLiteral("You do not have permission")}});
+        }
+        for (qsizetype i = 0; i < r.tags.size(); ++i) {
+            if (r.tags.at(i).name == tag) {
+                r.tags.removeAt(i);
+                StandInResponse gone;
+                gone.status = 204;
+                return gone;
+            }
+        }
+        return notFound();
+    }
+    return notFound();
+}
+
 StandInResponse DockerHubStandIn::handle(const StandInRequest &request)
 {
     if (m_override) {
@@ -130,6 +165,9 @@ StandInResponse DockerHubStandIn::handle(const StandInRequest &request)
     }
     if (request.method == "POST" && request.path == "/v2/auth/token") {
         return login(request);
+    }
+    if (request.method == "DELETE") {
+        return deleteTag(request);
     }
     if (request.method != "GET") {
         return hubJson(405, QJsonObject{{QStringLiteral("message"), QStringLiteral("method not allowed")}});

@@ -12,6 +12,9 @@
 //   GET  /v2/namespaces/{ns}/repositories/{repo}/tags?page=&page_size=   ("List repository tags")
 //   GET  /v2/search/repositories/?query=&page=&page_size=
 //        → 200 {"count": N, "next": "<absolute URL>"|null, "previous": …, "results": [ … ]}
+//   DELETE /v2/namespaces/{ns}/repositories/{repo}/tags/{tag}        ("Delete repository tag")
+//        → 204; 401 without a signed-in token; 403 for another account (404 if the repository is private);
+//          404 for an unknown tag
 //   page_size above 100 → 400. `Authorization: Bearer <JWT>` with an unknown or revoked token → 401;
 //   private repositories are listed to their owner only, and their tags answer 404 to anyone else.
 //
@@ -91,6 +94,7 @@ public:
 private:
     StandInResponse handle(const StandInRequest &request);
     StandInResponse login(const StandInRequest &request);
+    StandInResponse deleteTag(const StandInRequest &request);
     // The account a valid Bearer token belongs to; empty for anonymous; nullopt for a refused token.
     std::optional<QString> caller(const StandInRequest &request) const;
     StandInResponse page(const StandInRequest &request, const QByteArray &path, const QJsonArray &all) const;

@@ -83,6 +83,79 @@ StandInResponse HarborStandIn::page(const StandInRequest &request, const QJsonAr
     return response;
 }
 
+const HarborStandIn::Artifact *HarborStandIn::findArtifact(const QString &repository, const QString &reference) const
+{
+    const auto it = m_repositories.constFind(repository);
+    if (it == m_repositories.cend()) {
+        return nullptr;
+    }
+    for (const Artifact &a : *it) {
+        if (a.digest == reference || a.tags.contains(reference)) {
+            return &a;
+        }
+    }
+    return nullptr;
+}
+
+StandInResponse HarborStandIn::registry(const StandInRequest &request)
+{
+    const QString path = QString::fromUtf8(QByteArray::fromPercentEncoding(request.path));
+    const qsizetype at = path.lastIndexOf(QStringLiteral("/manifests/"));
+    if (at < 4) {
+        return harborError(404, "NOT_FOUND", "not found");
+    }
+    const QString repository = path.mid(4, at - 4);
+    const QString reference = path.mid(at + 11);
+    const bool byDigest = reference.startsWith(QStringLiteral("sha256:"));
+    if (request.method == "DELETE" && !byDigest) {
+        // Harbor's registry deleteManifest: "v2 doesn't support delete by tag" — UNSUPPORTED, a 400.
+        return harborError(400, "UNSUPPORTED", "unsupported digest");
+    }
+    if (request.method == "HEAD") {
+        const Artifact *a = findArtifact(repository, reference);
+        if (!a) {
+            return harborError(404, "MANIFEST_UNKNOWN", "manifest unknown");
+        }
+        StandInResponse found;
+        found.withHeader("Docker-Content-Digest", a->digest.toUtf8());
+        found.withHeader("Content-Type", a->manifestMediaType.toUtf8());
+        return found;
+    }
+    return harborError(404, "NOT_FOUND", "not served by this stand-in");
+}
+
+StandInResponse HarborStandIn::deleteTag(const StandInRequest &request, const QString &user)
+{
+    // "", api, v2.0, projects, {p}, repositories, {r}, artifacts, {reference}, tags, {tag}; {r} is still encoded
+    // once here (Harbor's double encoding of repository_name).
+    const QList<QByteArray> parts = QByteArray::fromPercentEncoding(request.path).split('/');
+    if (parts.size() != 11 || parts[3] != "projects" || parts[5] != "repositories" || parts[7] != "artifacts" ||
+        parts[9] != "tags") {
+        return harborError(405, "METHOD_NOT_ALLOWED", "method not allowed");
+    }
+    if (user.isEmpty()) {
+        return harborError(401, "UNAUTHORIZED", "unauthorized");
+    }
+    const QString project = QString::fromUtf8(parts[4]);
+    const QString repository = project + u'/' + QString::fromUtf8(QByteArray::fromPercentEncoding(parts[6]));
+    const QString reference = QString::fromUtf8(parts[8]);
+    const QString tag = QString::fromUtf8(parts[10]);
+    if (!m_projects.contains(project) || !m_repositories.contains(repository)) {
+        return harborError(404, "NOT_FOUND", "repository not found");
+    }
+    for (Artifact &a : m_repositories[repository]) {
+        if (a.digest != reference && !a.tags.contains(reference)) {
+            continue;
+        }
+        if (!a.tags.removeOne(tag)) {
+            return harborError(404, "NOT_FOUND", "tag not found");
+        }
+        m_deletedTags.append(repository + u':' + tag);
+        return StandInResponse::json(200, {});
+    }
+    return harborError(404, "NOT_FOUND", "artifact not found");
+}
+
 StandInResponse HarborStandIn::handle(const StandInRequest &request)
 {
     QString user;
@@ -96,6 +169,12 @@ StandInResponse HarborStandIn::handle(const StandInRequest &request)
             return harborError(401, "UNAUTHORIZED", "unauthorized");
         }
         user = name;
+    }
+    if (request.path.startsWith("/v2/")) {
+        return registry(request);
+    }
+    if (request.method == "DELETE") {
+        return deleteTag(request, user);
     }
     if (request.method != "GET") {
         return harborError(405, "METHOD_NOT_ALLOWED", "method not allowed");

@@ -11,7 +11,12 @@
 //   GET /api/v2.0/projects/{p}/repositories/{r}/artifacts?with_tag=&page=&page_size=
 //                                                                        [Artifact{digest, size, push_time,
 //                                                                          tags, extra_attrs, references …}]
+//   DELETE /api/v2.0/projects/{p}/repositories/{r}/artifacts/{reference}/tags/{tag}   ("deleteTag")
+//                                                                        200; 401 anonymous; 404 unknown
 //   Every list answers X-Total-Count and Link: <…?page=N&page_size=S>; rel="prev" / rel="next".
+//   Of the registry API (/v2/), only what a tag delete meets, without auth: HEAD of a manifest (digest and type
+//   from the artifacts), and DELETE by tag answered as Harbor's deleteManifest does ("v2 doesn't support delete
+//   by tag": 400 UNSUPPORTED).
 //   page_size above 100 → 400. repository_name is taken as Harbor's router does: the path is decoded once,
 //   split on '/', and the segment decoded again — so "a%252Fb" names a/b and a single-encoded "a%2Fb"
 //   reaches no route (404), as on a real Harbor.
@@ -65,9 +70,14 @@ public:
     void addProject(const QString &name, bool isPublic);
     // name: "project/a/b"; the project must exist.
     void addRepository(const QString &name, QList<Artifact> artifacts);
+    // "project/app:tag" for each tag deleted through the tag API, in order.
+    const QStringList &deletedTags() const { return m_deletedTags; }
 
 private:
     StandInResponse handle(const StandInRequest &request);
+    StandInResponse registry(const StandInRequest &request);
+    StandInResponse deleteTag(const StandInRequest &request, const QString &user);
+    const Artifact *findArtifact(const QString &repository, const QString &reference) const;
     StandInResponse page(const StandInRequest &request, const QJsonArray &all) const;
     bool visible(const QString &project, const QString &user) const;
 
@@ -75,6 +85,7 @@ private:
     StandInServer m_server;
     QMap<QString, bool> m_projects; // name → public
     QMap<QString, QList<Artifact>> m_repositories;
+    QStringList m_deletedTags;
 };
 
 } // namespace Minato::Test
