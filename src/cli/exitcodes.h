@@ -46,6 +46,7 @@ inline int exitCodeFor(const Client::ClientError &error)
     case Kind::Cancelled:
     case Kind::InvalidResponse:
     case Kind::CredentialStore: // a keychain failure (see above)
+    case Kind::LocalFile:       // a blob transfer's source or target file
         return ExitFailure;
     }
     return ExitFailure;

@@ -44,6 +44,8 @@ QString kindNameOf(ClientError::Kind kind)
         return QStringLiteral("InvalidRequest");
     case ClientError::Kind::CredentialStore:
         return QStringLiteral("CredentialStore");
+    case ClientError::Kind::LocalFile:
+        return QStringLiteral("LocalFile");
     }
     return QStringLiteral("Unknown");
 }
@@ -122,6 +124,14 @@ ClientError ClientError::invalid(Invalid what, QString detail)
 ClientError ClientError::invalidRequest(QString detail)
 {
     return {Kind::InvalidRequest, std::move(detail)};
+}
+
+ClientError ClientError::localFile(QString path, QString reason, QString detail)
+{
+    ClientError e(Kind::LocalFile, std::move(detail));
+    e.m_localPath = std::move(path);
+    e.m_localReason = std::move(reason);
+    return e;
 }
 
 ClientError ClientError::fromHttp(int status, const QByteArray &body, const QByteArray &retryAfter, QString detail)
@@ -278,6 +288,10 @@ QString ClientError::message() const
                       "Try again; if it persists, the registry or a proxy is damaging data.");
         case Invalid::TooLarge:
             return tr("The registry sent more data than expected for this item, so it was not loaded.");
+        case Invalid::UploadIncomplete:
+            return tr("The registry confirmed part of the upload without keeping all the data sent, so the upload "
+                      "was stopped. Try again; if it happens again, the registry or a proxy in front of it is "
+                      "dropping data: tell its administrator.");
         case Invalid::BadContent:
         case Invalid::None:
             break;
@@ -298,6 +312,10 @@ QString ClientError::message() const
                   "that the Secret Service (or the credential helper) is running and unlocked.")
             .arg(reason);
     }
+    case Kind::LocalFile:
+        return tr("The file %1 could not be read or written: %2. Check that its folder exists, that you may "
+                  "write there, and that the disk has room.")
+            .arg(m_localPath, m_localReason.isEmpty() ? m_detail : m_localReason);
     }
     return {};
 }

@@ -44,10 +44,13 @@ public:
         InvalidResponse,   // bad JSON, digest mismatch, too large, unexpected shape
         InvalidRequest,    // the caller's input cannot form a request (malformed repository name, digest)
         CredentialStore,   // the saved login could not be read (keychain or credential helper failed): not "none"
+        LocalFile,         // a local file could not be read or written (a blob transfer's source or target)
     };
 
     // What exactly was wrong with an InvalidResponse.
-    enum class Invalid { None, BadContent, DigestMismatch, TooLarge };
+    // UploadIncomplete: the registry acknowledged an upload chunk without holding all the bytes sent (its Range
+    // did not advance to them; ECR has been seen answering 201 and dropping later chunks).
+    enum class Invalid { None, BadContent, DigestMismatch, TooLarge, UploadIncomplete };
     // What a Tls error was about: the sentence says what to do about each.
     enum class TlsProblem {
         Other,             // a handshake failure without a certificate verdict (protocol, client certificate asked)
@@ -81,6 +84,8 @@ public:
     static ClientError notFoundOrPrivate(bool signedIn, QString detail);
     static ClientError invalid(Invalid what, QString detail);
     static ClientError invalidRequest(QString detail);
+    // path: the local file; reason: what the system said ("No space left on device").
+    static ClientError localFile(QString path, QString reason, QString detail);
 
     // The same error told with a sentence of the operation that met it (a delete the registry has disabled, a
     // tag that cannot be deleted alone, a blob that must be copied): `sentence` is the English source text,
@@ -126,6 +131,8 @@ private:
     QString m_target; // Tls/PlainHttpRedirect: host[:port] of the http:// address redirected to
     QStringList m_certificateNames;
     QString m_storeMessage; // CredentialStore: the store's sentence
+    QString m_localPath;    // LocalFile: the file, and why it failed
+    QString m_localReason;
     int m_status = 0;
     bool m_signedIn = false;
     std::optional<int> m_retryAfter;

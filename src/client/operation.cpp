@@ -181,7 +181,7 @@ void Operation::issue()
 
     QNetworkRequest request(ex.url);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(profile.timeoutMs);
+    request.setTransferTimeout(transferTimeoutMs());
     request.setHeader(QNetworkRequest::UserAgentHeader, userAgent());
     for (const auto &h : ex.headers) {
         request.setRawHeader(h.first, h.second);
@@ -201,6 +201,19 @@ void Operation::issue()
         request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     }
     m_client->applyTls(request);
+    const bool withBody = ex.method == "PUT" || ex.method == "PATCH";
+    QIODevice *device = m_phase == Phase::Main && withBody ? m_request.uploadDevice : nullptr;
+    if (device) {
+        if (!device->reset()) {
+            handleFailure(ClientError::transport(QString::fromLatin1(ex.method) + u' ' + logUrl(ex.url, ex.redirected) +
+                                                 QStringLiteral(": the body cannot be read again for a re-send")));
+            return;
+        }
+        request.setHeader(QNetworkRequest::ContentLengthHeader, m_request.uploadSize);
+        request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+    } else if (withBody) {
+        request.setHeader(QNetworkRequest::ContentLengthHeader, ex.body.size());
+    }
 
     qCDebug(lcClient).noquote() << ex.method << logUrl(ex.url, ex.redirected || m_phase == Phase::Token);
 
@@ -214,18 +227,28 @@ void Operation::issue()
         reply = nam->deleteResource(request);
     } else if (ex.method == "POST") {
         reply = nam->post(request, ex.body);
+    } else if (device) {
+        reply = nam->sendCustomRequest(request, ex.method, device);
+    } else if (withBody) {
+        reply = nam->sendCustomRequest(request, ex.method, ex.body);
     } else {
         reply = nam->sendCustomRequest(request, ex.method);
     }
+    if (m_phase == Phase::Main && m_request.streamBody) {
+        // Flow control: Qt's HTTP thread stops reading the socket while this much is unread; unbounded, a peer
+        // faster than the disk (loopback) piles the blob up in memory.
+        reply->setReadBufferSize(StreamReadBufferBytes);
+    }
     m_reply = reply;
     m_body.clear();
+    m_bodyStarted = false;
 #ifndef QT_NO_SSL
     m_sslErrors.clear();
 #endif
     connect(reply, &QNetworkReply::readyRead, this, &Operation::onReadyRead);
     connect(reply, &QNetworkReply::finished, this, &Operation::onFinished);
     connect(reply, &QNetworkReply::downloadProgress, this, [this](qint64 received, qint64 total) {
-        if (m_phase == Phase::Main) {
+        if (m_phase == Phase::Main && !m_request.ownProgress) {
             emit progress(received, total);
         }
     });
@@ -243,6 +266,10 @@ void Operation::issue()
 void Operation::onReadyRead()
 {
     if (!m_reply) {
+        return;
+    }
+    if (streamsBody(m_reply)) {
+        deliverBody(m_reply, m_reply->readAll());
         return;
     }
     m_body += m_reply->readAll();
@@ -266,7 +293,12 @@ void Operation::onFinished()
     m_reply = nullptr;
     disconnect(reply, nullptr, this, nullptr);
     reply->deleteLater();
-    if (reply->isOpen()) {
+    if (streamsBody(reply)) {
+        // The bytes that did arrive are kept (a resumable download) even when the transfer broke off below.
+        if (!deliverBody(reply, reply->isOpen() ? reply->readAll() : QByteArray())) {
+            return;
+        }
+    } else if (reply->isOpen()) {
         m_body += reply->readAll();
     }
 
@@ -278,8 +310,7 @@ void Operation::onFinished()
 
     if (error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError) {
         // Our own aborts are disconnected before they happen (abortReply), so this is the transfer timeout.
-        handleFailure(
-            ClientError::timeout(where + QStringLiteral(": no data for %1 ms").arg(m_client->profile().timeoutMs)));
+        handleFailure(ClientError::timeout(where + QStringLiteral(": no data for %1 ms").arg(transferTimeoutMs())));
         return;
     }
 #ifndef QT_NO_SSL
@@ -300,12 +331,7 @@ void Operation::onFinished()
         return;
     }
 
-    HttpResponse response;
-    response.method = ex.method;
-    response.status = statusAttribute.toInt();
-    response.url = ex.url;
-    response.redacted = ex.redirected || m_phase == Phase::Token;
-    response.headers = reply->rawHeaderPairs();
+    HttpResponse response = responseHead(reply);
     response.body = std::exchange(m_body, {});
     qCDebug(lcClient).noquote() << response.describe();
 
@@ -327,6 +353,43 @@ void Operation::onFinished()
         }
     }
     handleResponse(response);
+}
+
+HttpResponse Operation::responseHead(QNetworkReply *reply) const
+{
+    const Exchange &ex = m_phase == Phase::Token ? m_token : m_main;
+    HttpResponse response;
+    response.method = ex.method;
+    response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    response.url = ex.url;
+    response.redacted = ex.redirected || m_phase == Phase::Token;
+    response.headers = reply->rawHeaderPairs();
+    return response;
+}
+
+bool Operation::streamsBody(QNetworkReply *reply) const
+{
+    if (m_phase != Phase::Main || !m_request.streamBody) {
+        return false;
+    }
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return status >= 200 && status < 300;
+}
+
+bool Operation::deliverBody(QNetworkReply *reply, const QByteArray &chunk)
+{
+    if (!m_bodyStarted) {
+        m_bodyStarted = true;
+        if (!beginBody(responseHead(reply)) || m_finished) {
+            return false;
+        }
+    }
+    return chunk.isEmpty() || (bodyChunk(chunk) && !m_finished);
+}
+
+int Operation::transferTimeoutMs() const
+{
+    return m_phase == Phase::Main && m_request.timeoutMs > 0 ? m_request.timeoutMs : m_client->profile().timeoutMs;
 }
 
 void Operation::followRedirect(const HttpResponse &response)

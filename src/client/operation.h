@@ -54,10 +54,10 @@ class RegistryClient;
 
 struct HttpRequest
 {
-    QByteArray method = QByteArrayLiteral("GET"); // GET, HEAD, DELETE, POST
+    QByteArray method = QByteArrayLiteral("GET"); // GET, HEAD, DELETE, POST, PUT, PATCH
     QUrl url;
     QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body; // POST only (a vendor API's JSON login)
+    QByteArray body; // POST, PUT, PATCH (a vendor API's JSON login); PUT and PATCH always send Content-Length
     // An Authorization header the caller supplies for an origin other than the registry's (vendor APIs: the
     // Docker Hub API's JWT, Harbor's Basic). Sent only while the URL stays on authorizationOrigin — dropped
     // on a redirect elsewhere like every Authorization. Use with authenticate = false.
@@ -68,6 +68,17 @@ struct HttpRequest
     bool rawContent = false;                   // Accept-Encoding: identity (bytes are hashed; PLATFORM.md)
     bool blobTransfer = false;                 // HTTP/2 disabled (PLATFORM.md: h2's window buffers hundreds of MB)
     qint64 maxBodyBytes = qint64(1024) * 1024; // more ends the operation with InvalidResponse(TooLarge)
+    // Blob transfers (BlobUpload, BlobDownload):
+    // - PUT/PATCH body streamed from uploadDevice (not owned; it must outlive the request), uploadSize bytes, with
+    //   Content-Length and DoNotBufferUploadDataAttribute (PLATFORM.md: otherwise QNAM holds the whole body in
+    //   memory). A re-send (401 challenge, 307/308) rewinds it with reset(); when that fails, Transport.
+    QIODevice *uploadDevice = nullptr;
+    qint64 uploadSize = 0;
+    // - a 2xx answer's body goes to beginBody()/bodyChunk() as it arrives, not into HttpResponse::body (no
+    //   maxBodyBytes then); redirects and errors are collected as usual.
+    bool streamBody = false;
+    bool ownProgress = false; // the subclass emits progress() itself
+    int timeoutMs = 0;        // this request's transfer timeout; 0: the profile's
 };
 
 struct HttpResponse
@@ -94,6 +105,8 @@ public:
     // Bodies larger than this are parsed on a worker thread (QtConcurrent), keeping the GUI responsive.
     static constexpr qsizetype OffThreadParseBytes = qsizetype(256) * 1024;
     static constexpr int MaxRedirects = 5;
+    // HttpRequest::streamBody: at most this much of a reply waits unread in Qt's buffers.
+    static constexpr qint64 StreamReadBufferBytes = qint64(1024) * 1024;
 
     ~Operation() override;
     Q_DISABLE_COPY_MOVE(Operation)
@@ -122,6 +135,19 @@ protected:
     virtual void handleFailure(const ClientError &error) { fail(error); }
     // Emit finished() with this error; called once, by fail().
     virtual void emitFailure(const ClientError &error) = 0;
+    // HttpRequest::streamBody: a 2xx answer's head (empty body) before its first byte — always, even for an empty
+    // body — then its bytes as they arrive; handleResponse() (or handleFailure()) follows. Return false once
+    // the subclass has ended the operation (fail()).
+    virtual bool beginBody(const HttpResponse &head)
+    {
+        Q_UNUSED(head)
+        return true;
+    }
+    virtual bool bodyChunk(const QByteArray &chunk)
+    {
+        Q_UNUSED(chunk)
+        return true;
+    }
 
     void send(HttpRequest request);
     // Ends the operation with an error (ignored once finished).
@@ -179,6 +205,10 @@ private:
     void onTokenResponse(const HttpResponse &response);
     void resendMain(const QByteArray &authorization);
     void abortReply();
+    HttpResponse responseHead(QNetworkReply *reply) const;
+    bool streamsBody(QNetworkReply *reply) const;
+    bool deliverBody(QNetworkReply *reply, const QByteArray &chunk);
+    int transferTimeoutMs() const;
 
     QPointer<RegistryClient> m_client;
     bool m_started = false;
@@ -197,6 +227,7 @@ private:
 
     QPointer<QNetworkReply> m_reply;
     QByteArray m_body;
+    bool m_bodyStarted = false; // streamBody: beginBody() was called for the reply in flight
 #ifndef QT_NO_SSL
     QList<QSslError> m_sslErrors;
 #endif
