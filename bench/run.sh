@@ -8,3 +8,7 @@ BUILD_DIR="${BUILD_DIR:-build}"
 if [[ "${BENCH_REGISTRY:-0}" == 1 ]]; then
     BUILD_DIR="$BUILD_DIR" "$(dirname "$0")/registry_bench.sh"
 fi
+# The real window against 10,000 repositories and 100,000 tags ("desktop app part 1"): ~3 minutes, on request.
+if [[ "${BENCH_GUI:-0}" == 1 ]]; then
+    BUILD_DIR="$BUILD_DIR" "$(dirname "$0")/gui_bench.sh"
+fi

@@ -5,13 +5,25 @@
 
 namespace Minato::App {
 
+void FoldedNames::append(const QString &name)
+{
+    m_chars.append(FilterText::fold(name));
+    m_ends.append(m_chars.size());
+}
+
+void FoldedNames::clear()
+{
+    m_chars = QString();
+    m_ends = QList<qsizetype>();
+}
+
 FilterText::FilterText(const QString &text)
     : m_text(text)
 {
     m_words = fold(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
 }
 
-bool FilterText::matches(const QString &folded) const
+bool FilterText::matches(QStringView folded) const
 {
     for (const QString &word : m_words) {
         if (!folded.contains(word)) {
@@ -38,7 +50,8 @@ bool FilterText::narrows(const FilterText &previous) const
     return true;
 }
 
-QList<int> FilterText::apply(const QStringList &folded, const QList<int> &order) const
+template<typename Names>
+QList<int> FilterText::applyTo(const Names &folded, const QList<int> &order) const
 {
     if (m_words.isEmpty()) {
         return order;
@@ -46,9 +59,9 @@ QList<int> FilterText::apply(const QStringList &folded, const QList<int> &order)
     QList<int> rows;
     rows.reserve(order.size() / 4);
     if (m_words.size() == 1) {
-        const QString &word = m_words.constFirst();
+        const QStringView word = m_words.constFirst();
         for (int i : order) {
-            if (folded.at(i).contains(word)) {
+            if (QStringView(folded.at(i)).contains(word)) {
                 rows.append(i);
             }
         }
@@ -62,13 +75,23 @@ QList<int> FilterText::apply(const QStringList &folded, const QList<int> &order)
     return rows;
 }
 
+QList<int> FilterText::apply(const QStringList &folded, const QList<int> &order) const
+{
+    return applyTo(folded, order);
+}
+
+QList<int> FilterText::apply(const FoldedNames &folded, const QList<int> &order) const
+{
+    return applyTo(folded, order);
+}
+
 AsyncFilter::AsyncFilter(QObject *parent)
     : QObject(parent)
 {}
 
 AsyncFilter::~AsyncFilter() = default;
 
-void AsyncFilter::start(const QStringList &folded, const QList<int> &order, const FilterText &filter)
+void AsyncFilter::start(const FoldedNames &folded, const QList<int> &order, const FilterText &filter)
 {
     const quint64 generation = ++m_generation;
     if (order.size() < ThreadThreshold || filter.isEmpty()) {

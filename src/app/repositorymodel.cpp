@@ -34,6 +34,10 @@ void RepositoryModel::clear()
     beginResetModel();
     m_all.clear();
     m_folded.clear();
+    m_groupOf.clear();
+    m_namespaces.clear();
+    m_namespaceIds.clear();
+    m_rows.clear();
     m_known.clear();
     m_root.clear();
     m_groups.clear();
@@ -49,11 +53,26 @@ void RepositoryModel::append(const QStringList &names)
         if (name.isEmpty() || m_known.contains(name)) {
             continue;
         }
-        m_known.insert(name, int(m_all.size()));
+        const int i = int(m_all.size());
+        m_known.insert(name, i);
         m_all.append(name);
-        m_folded.append(FilterText::fold(name));
+        m_folded.append(name);
+        const QString ns = namespaceOf(name);
+        int group = -1;
+        if (!ns.isEmpty()) {
+            const auto it = m_namespaceIds.constFind(ns);
+            if (it != m_namespaceIds.constEnd()) {
+                group = *it;
+            } else {
+                group = int(m_namespaces.size());
+                m_namespaceIds.insert(ns, group);
+                m_namespaces.append(ns);
+            }
+        }
+        m_groupOf.append(group);
         changed = true;
-        if (m_filter.matches(m_folded.constLast())) {
+        if (m_filter.matches(m_folded.at(i))) {
+            m_rows.append(i);
             insertVisible(name);
         }
     }
@@ -116,37 +135,43 @@ void RepositoryModel::setFilter(const QString &text)
     if (filter.text() == m_filter.text()) {
         return;
     }
+    // Typing on narrows what is shown: only the names shown are searched.
+    const bool narrowing = filter.narrows(m_filter);
     m_filter = filter;
-    rebuild();
+    rebuild(narrowing);
 }
 
-void RepositoryModel::rebuild()
+void RepositoryModel::rebuild(bool narrowing)
 {
     beginResetModel();
     m_root.clear();
     m_groups.clear();
-    m_visible = 0;
-    QList<int> order(m_all.size());
-    std::iota(order.begin(), order.end(), 0);
-    const QList<int> rows = m_filter.apply(m_folded, order);
-    m_visible = int(rows.size());
-    QHash<QString, Node *> groups;
-    for (int i : rows) {
+    if (narrowing) {
+        m_rows = m_filter.apply(m_folded, m_rows);
+    } else {
+        QList<int> order(m_all.size());
+        std::iota(order.begin(), order.end(), 0);
+        m_rows = m_filter.apply(m_folded, order);
+    }
+    m_visible = int(m_rows.size());
+    // Groups by their id (no hashing per name: this runs on every keystroke over up to every name).
+    std::vector<Node *> groups(size_t(m_namespaces.size()), nullptr);
+    for (int i : std::as_const(m_rows)) {
         const QString &name = m_all.at(i);
-        const QString ns = namespaceOf(name);
-        if (ns.isEmpty()) {
+        const int id = m_groupOf.at(i);
+        if (id < 0) {
             auto node = std::make_unique<Node>();
             node->label = name;
             m_root.push_back(std::move(node));
             continue;
         }
-        Node *group = m_groups.value(ns);
+        Node *&group = groups[size_t(id)];
         if (!group) {
             auto node = std::make_unique<Node>();
-            node->label = ns;
+            node->label = m_namespaces.at(id);
             node->group = true;
             group = node.get();
-            m_groups.insert(ns, group);
+            m_groups.insert(node->label, group);
             m_root.push_back(std::move(node));
         }
         group->children.append(name);
@@ -156,7 +181,11 @@ void RepositoryModel::rebuild()
     });
     for (size_t i = 0; i < m_root.size(); ++i) {
         m_root[i]->row = int(i);
-        std::sort(m_root[i]->children.begin(), m_root[i]->children.end());
+        QStringList &children = m_root[i]->children;
+        // Catalogs list names in order, so the children usually are already sorted: checking is O(n).
+        if (!std::is_sorted(children.cbegin(), children.cend())) {
+            std::sort(children.begin(), children.end());
+        }
     }
     endResetModel();
     emit countsChanged();
@@ -182,6 +211,17 @@ QModelIndex RepositoryModel::indexOf(const QString &repository) const
         return {};
     }
     return createIndex(int(it - group->children.begin()), 0, group);
+}
+
+const QIcon &RepositoryModel::icon(bool group) const
+{
+    const QStyle *style = QApplication::style();
+    if (style != m_iconStyle) {
+        m_iconStyle = style;
+        m_groupIcon = style->standardIcon(QStyle::SP_DirIcon);
+        m_repositoryIcon = style->standardIcon(QStyle::SP_FileIcon);
+    }
+    return group ? m_groupIcon : m_repositoryIcon;
 }
 
 RepositoryModel::Node *RepositoryModel::nodeFor(const QModelIndex &index) const
@@ -242,7 +282,10 @@ Qt::ItemFlags RepositoryModel::flags(const QModelIndex &index) const
     if (!index.isValid()) {
         return Qt::NoItemFlags;
     }
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    // Leaves say so: otherwise QTreeView::expandAll() "expands" every repository, keeping a persistent index
+    // for each (10,000 of them), which every later insert and reset must update.
+    const bool leaf = nodeFor(index) || !m_root[size_t(index.row())]->group;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | (leaf ? Qt::ItemNeverHasChildren : Qt::NoItemFlags);
 }
 
 QVariant RepositoryModel::data(const QModelIndex &index, int role) const
@@ -264,7 +307,7 @@ QVariant RepositoryModel::data(const QModelIndex &index, int role) const
         case GroupRole:
             return group->label;
         case Qt::DecorationRole:
-            return QApplication::style()->standardIcon(QStyle::SP_FileIcon);
+            return icon(false);
         default:
             return {};
         }
@@ -282,7 +325,7 @@ QVariant RepositoryModel::data(const QModelIndex &index, int role) const
     case GroupRole:
         return node.group ? node.label : QString();
     case Qt::DecorationRole:
-        return QApplication::style()->standardIcon(node.group ? QStyle::SP_DirIcon : QStyle::SP_FileIcon);
+        return icon(node.group);
     default:
         return {};
     }

@@ -4,7 +4,9 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QPalette>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -13,6 +15,17 @@ namespace Minato::App {
 using Client::TagMetadata;
 
 namespace {
+// QChar::toLower() without the out-of-line call for ASCII, which most tags are (a sort compares ~1.7 million
+// pairs at 100,000 tags).
+inline QChar lower(QChar c)
+{
+    const char16_t u = c.unicode();
+    if (u < 0x80) {
+        return QChar(u >= u'A' && u <= u'Z' ? char16_t(u + 32) : u);
+    }
+    return c.toLower();
+}
+
 qint64 nowMs()
 {
     static QElapsedTimer clock = [] {
@@ -35,10 +48,12 @@ TagTableModel::~TagTableModel() = default;
 void TagTableModel::clear()
 {
     m_async.cancel();
+    ++m_sortGeneration; // a sort still running on a worker is dropped
+    m_sorting = false;
     beginResetModel();
     m_tags.clear();
     m_folded.clear();
-    m_index.clear();
+    std::unordered_map<QString, int, TagHash>().swap(m_index); // frees the buckets too
     m_meta.clear();
     m_order.clear();
     m_visible.clear();
@@ -52,17 +67,16 @@ void TagTableModel::append(const QStringList &tags)
 {
     QList<int> shown;
     for (const QString &tag : tags) {
-        if (tag.isEmpty() || m_index.contains(tag)) {
-            continue;
-        }
         const int i = int(m_tags.size());
-        m_index.insert(tag, i);
+        if (tag.isEmpty() || !m_index.try_emplace(tag, i).second) {
+            continue; // empty, or a duplicate
+        }
         m_tags.append(tag);
-        m_folded.append(FilterText::fold(tag));
+        m_folded.append(tag);
         m_order.append(i);
         m_rowOf.push_back(-1);
         // While a filter is computed elsewhere, new rows are matched when its result lands.
-        if (!m_async.isRunning() && m_filter.matches(m_folded.constLast())) {
+        if (!m_async.isRunning() && m_filter.matches(m_folded.at(i))) {
             shown.append(i);
         }
     }
@@ -90,12 +104,12 @@ void TagTableModel::finishLoading()
 
 void TagTableModel::setMetadata(const TagMetadata &metadata)
 {
-    const auto it = m_index.constFind(metadata.tag);
-    if (it == m_index.constEnd()) {
+    const auto it = m_index.find(metadata.tag);
+    if (it == m_index.end()) {
         return;
     }
-    m_meta.insert(*it, metadata);
-    const int row = m_rowOf[size_t(*it)];
+    m_meta.insert(it->second, metadata);
+    const int row = m_rowOf[size_t(it->second)];
     if (row >= 0) {
         emit dataChanged(index(row, DigestColumn), index(row, CreatedColumn));
     }
@@ -103,11 +117,11 @@ void TagTableModel::setMetadata(const TagMetadata &metadata)
 
 const TagMetadata *TagTableModel::metadata(const QString &tag) const
 {
-    const auto it = m_index.constFind(tag);
-    if (it == m_index.constEnd()) {
+    const auto it = m_index.find(tag);
+    if (it == m_index.end()) {
         return nullptr;
     }
-    const auto meta = m_meta.constFind(*it);
+    const auto meta = m_meta.constFind(it->second);
     return meta == m_meta.constEnd() ? nullptr : &*meta;
 }
 
@@ -122,6 +136,7 @@ void TagTableModel::setFilter(const QString &text)
     m_pendingFilter = filter;
     m_filterStarted = nowMs();
     m_filterTagCount = int(m_tags.size());
+    m_filterOrderEpoch = m_orderEpoch;
     m_async.start(m_folded, narrowing ? m_visible : m_order, filter);
 }
 
@@ -130,15 +145,29 @@ void TagTableModel::applyFilterResult(const FilterText &filter, const QList<int>
     beginResetModel();
     m_filter = filter;
     m_visible = rows;
-    // Tags that arrived while the filter ran on a worker thread were not part of its input.
+    // Tags that arrived while the filter ran on a worker thread were not part of its input; they are at the
+    // end of m_order too.
     for (int i = m_filterTagCount; i < m_tags.size(); ++i) {
         if (filter.matches(m_folded.at(i))) {
             m_visible.append(i);
         }
     }
     m_filterTagCount = int(m_tags.size());
-    if (m_sortColumn >= 0) {
-        std::stable_sort(m_visible.begin(), m_visible.end(), [this](int a, int b) { return sortLess(a, b); });
+    // The rows came from m_order (or from the rows shown, a subsequence of it), so they are in its order:
+    // no sort here. Only when a sort landed while the filter ran are they put in the new order, in O(n).
+    if (m_filterOrderEpoch != m_orderEpoch) {
+        std::vector<char> keep(size_t(m_tags.size()), 0);
+        for (int i : std::as_const(m_visible)) {
+            keep[size_t(i)] = 1;
+        }
+        QList<int> ordered;
+        ordered.reserve(m_visible.size());
+        for (int i : std::as_const(m_order)) {
+            if (keep[size_t(i)]) {
+                ordered.append(i);
+            }
+        }
+        m_visible = ordered;
     }
     reindexVisible();
     endResetModel();
@@ -161,8 +190,8 @@ QString TagTableModel::tagAt(int row) const
 
 int TagTableModel::rowOf(const QString &tag) const
 {
-    const auto it = m_index.constFind(tag);
-    return it == m_index.constEnd() ? -1 : m_rowOf[size_t(*it)];
+    const auto it = m_index.find(tag);
+    return it == m_index.end() ? -1 : m_rowOf[size_t(it->second)];
 }
 
 int TagTableModel::naturalCompare(const QString &a, const QString &b)
@@ -199,8 +228,8 @@ int TagTableModel::naturalCompare(const QString &a, const QString &b)
             }
             continue;
         }
-        const QChar cp = p->toLower();
-        const QChar cq = q->toLower();
+        const QChar cp = lower(*p);
+        const QChar cq = lower(*q);
         if (cp != cq) {
             return cp < cq ? -1 : 1;
         }
@@ -216,22 +245,27 @@ int TagTableModel::naturalCompare(const QString &a, const QString &b)
     return a.compare(b);
 }
 
-bool TagTableModel::sortLess(int a, int b) const
+namespace {
+
+// The sort order of tags `a` and `b` (indices into `tags`). A free function: sorts of long lists run on a
+// worker thread over copies of the tags and their metadata.
+bool tagLess(const QStringList &tags, const QHash<int, TagMetadata> &meta, int column, Qt::SortOrder order, int a,
+             int b)
 {
-    const bool ascending = m_sortOrder == Qt::AscendingOrder;
+    const bool ascending = order == Qt::AscendingOrder;
     const auto byTag = [&] {
-        const int c = naturalCompare(m_tags.at(a), m_tags.at(b));
+        const int c = TagTableModel::naturalCompare(tags.at(a), tags.at(b));
         return ascending ? c < 0 : c > 0;
     };
-    if (m_sortColumn == TagColumn || m_sortColumn == PlatformsColumn) {
+    if (column == TagTableModel::TagColumn || column == TagTableModel::PlatformsColumn) {
         return byTag();
     }
     const TagMetadata *ma = nullptr;
     const TagMetadata *mb = nullptr;
-    if (auto it = m_meta.constFind(a); it != m_meta.constEnd()) {
+    if (auto it = meta.constFind(a); it != meta.constEnd()) {
         ma = &*it;
     }
-    if (auto it = m_meta.constFind(b); it != m_meta.constEnd()) {
+    if (auto it = meta.constFind(b); it != meta.constEnd()) {
         mb = &*it;
     }
     // Unknown values go last in both directions.
@@ -244,17 +278,17 @@ bool TagTableModel::sortLess(int a, int b) const
         }
         return ascending ? less() : !less();
     };
-    switch (m_sortColumn) {
-    case DigestColumn:
+    switch (column) {
+    case TagTableModel::DigestColumn:
         return compareKnown(
             ma && ma->digest.isValid(), mb && mb->digest.isValid(),
             [&] { return ma->digest.toString() < mb->digest.toString(); },
             [&] { return ma->digest == mb->digest; });
-    case SizeColumn:
+    case TagTableModel::SizeColumn:
         return compareKnown(
             ma && ma->size >= 0, mb && mb->size >= 0, [&] { return ma->size < mb->size; },
             [&] { return ma->size == mb->size; });
-    case CreatedColumn:
+    case TagTableModel::CreatedColumn:
         return compareKnown(
             ma && ma->created.isValid(), mb && mb->created.isValid(), [&] { return ma->created < mb->created; },
             [&] { return ma->created == mb->created; });
@@ -262,6 +296,8 @@ bool TagTableModel::sortLess(int a, int b) const
         return byTag();
     }
 }
+
+} // namespace
 
 void TagTableModel::sort(int column, Qt::SortOrder order)
 {
@@ -271,6 +307,38 @@ void TagTableModel::sort(int column, Qt::SortOrder order)
     m_sortColumn = column;
     m_sortOrder = order;
     m_sortStale = false;
+    m_sortStarted = nowMs();
+    const quint64 generation = ++m_sortGeneration;
+    const int count = int(m_tags.size());
+    if (m_order.size() < AsyncFilter::ThreadThreshold) {
+        m_sorting = false;
+        QList<int> sorted = m_order;
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [this](int a, int b) { return tagLess(m_tags, m_meta, m_sortColumn, m_sortOrder, a, b); });
+        applySortedOrder(sorted, count);
+        return;
+    }
+    // A long list: sorted on a worker thread over implicitly shared copies (appends on this thread detach
+    // ours). Tags appended meanwhile stay at the end, and the sort is marked stale again (append()).
+    m_sorting = true;
+    auto *watcher = new QFutureWatcher<QList<int>>(this);
+    connect(watcher, &QFutureWatcher<QList<int>>::finished, this, [this, watcher, generation, count] {
+        watcher->deleteLater();
+        if (generation != m_sortGeneration) {
+            return; // superseded by another sort, or cleared
+        }
+        m_sorting = false;
+        applySortedOrder(watcher->result(), count);
+    });
+    watcher->setFuture(QtConcurrent::run([tags = m_tags, meta = m_meta, column, order, base = m_order]() mutable {
+        std::stable_sort(base.begin(), base.end(),
+                         [&](int a, int b) { return tagLess(tags, meta, column, order, a, b); });
+        return base;
+    }));
+}
+
+void TagTableModel::applySortedOrder(const QList<int> &sorted, int count)
+{
     emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
     const QModelIndexList before = persistentIndexList();
     QList<int> tagsBefore;
@@ -278,9 +346,20 @@ void TagTableModel::sort(int column, Qt::SortOrder order)
     for (const QModelIndex &i : before) {
         tagsBefore.append(i.row() >= 0 && i.row() < m_visible.size() ? m_visible.at(i.row()) : -1);
     }
-    const auto less = [this](int a, int b) { return sortLess(a, b); };
-    std::stable_sort(m_order.begin(), m_order.end(), less);
-    std::stable_sort(m_visible.begin(), m_visible.end(), less);
+    m_order = sorted;
+    for (int i = count; i < m_tags.size(); ++i) {
+        m_order.append(i); // appended while a worker sorted
+    }
+    ++m_orderEpoch;
+    // The rows shown are the same set, now in m_order's order.
+    QList<int> visible;
+    visible.reserve(m_visible.size());
+    for (int i : std::as_const(m_order)) {
+        if (m_rowOf[size_t(i)] >= 0) {
+            visible.append(i);
+        }
+    }
+    m_visible = visible;
     reindexVisible();
     QModelIndexList after;
     after.reserve(before.size());
@@ -290,6 +369,7 @@ void TagTableModel::sort(int column, Qt::SortOrder order)
     }
     changePersistentIndexList(before, after);
     emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    emit sortApplied(nowMs() - m_sortStarted);
 }
 
 int TagTableModel::rowCount(const QModelIndex &parent) const

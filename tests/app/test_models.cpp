@@ -56,6 +56,23 @@ TEST_CASE("FilterText: words in any order, case-insensitive, and when a new filt
     CHECK(FilterText(QStringLiteral("x")).narrows(FilterText()));
 }
 
+TEST_CASE("FoldedNames: names packed in one buffer, folded, filtered as a list is", "[app]")
+{
+    FoldedNames names;
+    names.append(QStringLiteral("Team-A/API"));
+    names.append(QString());
+    names.append(QStringLiteral("tools/ci"));
+    REQUIRE(names.size() == 3);
+    CHECK(names.at(0) == QStringLiteral("team-a/api"));
+    CHECK(names.at(1).isEmpty());
+    CHECK(names.at(2) == QStringLiteral("tools/ci"));
+    CHECK(FilterText(QStringLiteral("api")).apply(names, {0, 1, 2}) == QList<int>{0});
+    CHECK(FilterText(QStringLiteral("t")).apply(names, {2, 0}) == QList<int>{2, 0});
+    CHECK(FilterText(QStringLiteral("T c")).apply(names, {0, 1, 2}) == QList<int>{2});
+    names.clear();
+    CHECK(names.size() == 0);
+}
+
 TEST_CASE("RepositoryModel: namespaces as groups, pages appended in place, filtered", "[app]")
 {
     Minato::Test::initAppOnce();
@@ -106,6 +123,28 @@ TEST_CASE("RepositoryModel: 10,000 repositories stream in and filter within the 
     CHECK(model.visibleCount() == 10);
     model.setFilter({});
     CHECK(model.visibleCount() == 10000);
+}
+
+TEST_CASE("RepositoryModel: typing narrows from the names shown, backspace widens, leaves never have children", "[app]")
+{
+    Minato::Test::initAppOnce();
+    RepositoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.append({QStringLiteral("team-a/web"), QStringLiteral("team-a/api"), QStringLiteral("team-b/api"),
+                  QStringLiteral("alpine")});
+    model.setFilter(QStringLiteral("team"));
+    CHECK(model.visibleCount() == 3);
+    model.setFilter(QStringLiteral("team-a")); // narrowing
+    CHECK(repositoryTree(model)
+          == QStringList{QStringLiteral("team-a (2)"), QStringLiteral("  team-a/api"), QStringLiteral("  team-a/web")});
+    model.append({QStringLiteral("team-a/db"), QStringLiteral("team-c/db")}); // lands only when it matches
+    model.setFilter(QStringLiteral("team-a d")); // narrowing, two words
+    CHECK(repositoryTree(model) == QStringList{QStringLiteral("team-a (1)"), QStringLiteral("  team-a/db")});
+    model.setFilter(QStringLiteral("a")); // widening
+    CHECK(model.visibleCount() == 6);
+    CHECK(model.flags(model.indexOf(QStringLiteral("alpine"))).testFlag(Qt::ItemNeverHasChildren));
+    CHECK(model.flags(model.indexOf(QStringLiteral("team-a/db"))).testFlag(Qt::ItemNeverHasChildren));
+    CHECK_FALSE(model.flags(model.index(0, 0)).testFlag(Qt::ItemNeverHasChildren)); // a group
 }
 
 TEST_CASE("TagTableModel: pages, natural sort, metadata, filter narrowing and widening", "[app]")
@@ -182,6 +221,40 @@ TEST_CASE("TagTableModel: 100,000 tags filter on a worker thread and come back i
     QTest::qWait(50);
     CHECK(model.filterText() == QStringLiteral("t-012"));
     CHECK(model.visibleCount() == 1000);
+}
+
+TEST_CASE("TagTableModel: 100,000 tags sort on a worker thread, and a filter running meanwhile lands in the new order", "[app]")
+{
+    Minato::Test::initAppOnce();
+    TagTableModel model;
+    QStringList tags;
+    for (int i = 0; i < 100000; ++i) {
+        tags << QStringLiteral("t-%1").arg(i, 6, 10, QLatin1Char('0'));
+    }
+    model.append(tags);
+    QSignalSpy sorted(&model, &TagTableModel::sortApplied);
+    QSignalSpy applied(&model, &TagTableModel::filterApplied);
+    model.sort(TagTableModel::TagColumn, Qt::DescendingOrder);
+    CHECK(model.isSorting()); // off the GUI thread
+    CHECK(model.tagAt(0) == QStringLiteral("t-000000")); // the old order until it lands
+    model.setFilter(QStringLiteral("t-0999")); // started on the old order
+    REQUIRE(waitUntil([&] { return sorted.size() == 1 && applied.size() == 1; }));
+    CHECK_FALSE(model.isSorting());
+    REQUIRE(model.visibleCount() == 100);
+    CHECK(model.tagAt(0) == QStringLiteral("t-099999"));
+    CHECK(model.tagAt(99) == QStringLiteral("t-099900"));
+    // Widening to everything is not sorted again: the rows follow the sorted order of all tags.
+    model.setFilter({});
+    CHECK(model.visibleCount() == 100000);
+    CHECK(model.tagAt(0) == QStringLiteral("t-099999"));
+    CHECK(model.rowOf(QStringLiteral("t-000000")) == 99999);
+    // A tag listed after the sort goes to the end until finishLoading() sorts again.
+    model.append({QStringLiteral("t-100000")});
+    CHECK(model.tagAt(100000) == QStringLiteral("t-100000"));
+    model.finishLoading();
+    REQUIRE(waitUntil([&] { return sorted.size() == 2; }));
+    CHECK(model.tagAt(0) == QStringLiteral("t-100000"));
+    CHECK(model.rowOf(QStringLiteral("t-000000")) == 100000);
 }
 
 TEST_CASE("Format: sizes, relative dates, short digests", "[app]")
