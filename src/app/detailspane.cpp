@@ -202,7 +202,7 @@ DetailsPane::DetailsPane(QWidget *parent)
     m_history->setColumnWidth(1, 80);
     m_referrersView = makeTree(m_tabs, QStringLiteral("referrersView"),
                                {tr("Kind"), tr("Artifact type"), tr("Digest"), tr("Size"), tr("Found via")});
-    m_referrersView->setColumnWidth(0, 100);
+    m_referrersView->setColumnWidth(0, 130);
     m_referrersView->setColumnWidth(1, 260);
     m_referrersView->setColumnWidth(2, 150);
 
@@ -492,6 +492,8 @@ void DetailsPane::onReferrers(const Client::ReferrersResult &result)
                 branch->setText(0, Format::plural(branch->childCount(), label.first, label.second));
                 // Branches in a fixed order: signatures first.
                 m_referrersView->addTopLevelItem(m_referrersView->takeTopLevelItem(m_referrersView->indexOfTopLevelItem(branch)));
+                // Spanning and expansion belong to the view's row: set them again after the move.
+                branch->setFirstColumnSpanned(true);
                 branch->setExpanded(true);
             }
         }
