@@ -5,6 +5,7 @@
 // documented request/response shapes (Docker Hub API reference 2-beta, Harbor API v2.0 swagger) — see their
 // headers. Misbehaviour on cue (loops, 429, garbage) uses their override hooks or a bare StandInServer.
 #include "clienttestsupport.h"
+#include "vendortestsupport.h"
 #include "dockerhubstandin.h"
 #include "harborstandin.h"
 #include "standinserver.h"
@@ -37,25 +38,6 @@ const QString kDigestB = QStringLiteral("sha256:") + QString(64, u'b');
 const QString kDigestC = QStringLiteral("sha256:") + QString(64, u'c');
 const QString kDigestD = QStringLiteral("sha256:") + QString(64, u'd');
 const QString kPat = QStringLiteral("dckr_pat_Z3cr3tT0k3n-never-logged");
-
-ConnectionProfile profileFor(const QUrl &base, ConnectionProfile::Kind kind)
-{
-    ConnectionProfile p;
-    p.name = QStringLiteral("vendor stand-in");
-    p.baseUrl = base;
-    p.kind = kind;
-    p.timeoutMs = 10000;
-    return p;
-}
-
-Credentials login(const QString &user, const QString &secret)
-{
-    Credentials c;
-    c.username = user;
-    c.secret = secret;
-    c.isIdentityToken = false;
-    return c;
-}
 
 DockerHubStandIn::Repository hubRepository(const QString &ns, const QString &name, bool isPrivate = false)
 {
@@ -100,26 +82,6 @@ private:
     static inline QMutex s_mutex;
     static inline QStringList s_lines;
 };
-
-template<typename Op>
-std::optional<ListResult> list(Op *op, QStringList &items)
-{
-    QList<QStringList> chunks;
-    auto r = runList<Op, ListResult>(op, chunks, 20000);
-    items = flatten(chunks);
-    return r;
-}
-
-QList<StandInRequest> requestsTo(const StandInServer &server, const QByteArray &pathStart)
-{
-    QList<StandInRequest> out;
-    for (const StandInRequest &r : server.requests()) {
-        if (r.path.startsWith(pathStart)) {
-            out.append(r);
-        }
-    }
-    return out;
-}
 
 } // namespace
 

@@ -6,6 +6,7 @@
 // (bearergate.h) — see their headers. Broken bodies come from a bare StandInServer.
 #include "acrstandin.h"
 #include "clienttestsupport.h"
+#include "vendortestsupport.h"
 #include "gcrstandin.h"
 #include "standinserver.h"
 
@@ -36,45 +37,6 @@ const QString kDigestD = QStringLiteral("sha256:") + QString(64, u'd');
 const QString kDigestE = QStringLiteral("sha256:") + QString(64, u'e');
 const QString kImageType = QStringLiteral("application/vnd.docker.distribution.manifest.v2+json");
 const QString kIndexType = QStringLiteral("application/vnd.oci.image.index.v1+json");
-
-ConnectionProfile profileFor(const QUrl &base, ConnectionProfile::Kind kind)
-{
-    ConnectionProfile p;
-    p.name = QStringLiteral("cloud stand-in");
-    p.baseUrl = base;
-    p.kind = kind;
-    p.timeoutMs = 10000;
-    return p;
-}
-
-Credentials login(const QString &user, const QString &secret)
-{
-    Credentials c;
-    c.username = user;
-    c.secret = secret;
-    c.isIdentityToken = false;
-    return c;
-}
-
-template<typename Op>
-std::optional<ListResult> list(Op *op, QStringList &items)
-{
-    QList<QStringList> chunks;
-    auto r = runList<Op, ListResult>(op, chunks, 20000);
-    items = flatten(chunks);
-    return r;
-}
-
-QList<StandInRequest> requestsTo(const StandInServer &server, const QByteArray &pathStart)
-{
-    QList<StandInRequest> out;
-    for (const StandInRequest &r : server.requests()) {
-        if (r.path.startsWith(pathStart)) {
-            out.append(r);
-        }
-    }
-    return out;
-}
 
 GcrStandIn::Image gcrImage(const QString &digest, qint64 size, const QStringList &tags, qint64 createdMs,
                            qint64 uploadedMs, const QString &mediaType = kImageType)
