@@ -7,6 +7,7 @@
 #include "pullcommands.h"
 
 #include "client/clienterror.h"
+#include "client/manifestquery.h"
 #include "client/registryclient.h"
 #include "oci/mediatype.h"
 
@@ -250,6 +251,13 @@ void DetailsPane::clear()
     delete m_inspector.data();
     delete m_child.data();
     delete m_referrersQuery.data();
+    for (const auto &query : std::as_const(m_platformQueries)) {
+        delete query.data();
+    }
+    m_platformQueries.clear();
+    m_indexBlobs.clear();
+    m_platformsPending = 0;
+    m_indexTotal = -1;
     m_inspection.reset();
     m_image.reset();
     m_referrers.reset();
@@ -369,7 +377,46 @@ void DetailsPane::onInspected(const Client::InspectionResult &result)
         connect(m_referrersQuery, &Client::ReferrersQuery::finished, this, &DetailsPane::onReferrers);
         m_referrersQuery->start();
     }
+    sumPlatforms();
     maybeFinished();
+}
+
+void DetailsPane::sumPlatforms()
+{
+    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    if (!client || !m_inspection || !m_inspection->isIndex || m_inspection->platforms.size() < 2
+        || client->profile().kind == Client::ConnectionProfile::Kind::DockerHub) {
+        return; // on Docker Hub every manifest GET counts as a pull: not without a person asking
+    }
+    m_platformsPending = int(m_inspection->platforms.size());
+    for (const Client::IndexEntry &entry : std::as_const(m_inspection->platforms)) {
+        auto *query = new Client::ManifestQuery(client, m_repository, entry.digest.toString(),
+                                                Client::ManifestQuery::Method::Get, this);
+        m_platformQueries.append(query);
+        connect(query, &Client::ManifestQuery::finished, this, [this, query](const Client::ManifestResult &r) {
+            query->deleteLater();
+            --m_platformsPending;
+            const auto *manifest = r && r->manifest ? std::get_if<Oci::Manifest>(&*r->manifest) : nullptr;
+            if (manifest) {
+                m_indexBlobs.insert(manifest->config.digest.toString(), manifest->config.size);
+                for (const Oci::Descriptor &layer : manifest->layers) {
+                    m_indexBlobs.insert(layer.digest.toString(), layer.size);
+                }
+            } else {
+                m_indexBlobs.insert(QStringLiteral("failed"), -1); // the total stays unknown
+            }
+            if (m_platformsPending == 0) {
+                qint64 total = 0;
+                for (qint64 size : std::as_const(m_indexBlobs)) {
+                    total = size < 0 || total < 0 ? -1 : total + size;
+                }
+                m_indexTotal = total;
+                renderOverview();
+                maybeFinished();
+            }
+        });
+        query->start();
+    }
 }
 
 QString DetailsPane::currentPlatform() const
@@ -513,7 +560,7 @@ void DetailsPane::onReferrers(const Client::ReferrersResult &result)
 
 void DetailsPane::maybeFinished()
 {
-    if (!m_inspector && !m_child && !m_referrersQuery && m_inspection) {
+    if (!m_inspector && !m_child && !m_referrersQuery && m_platformsPending == 0 && m_inspection) {
         Client::TagMetadata metadata;
         metadata.tag = m_tag;
         metadata.state = Client::TagMetadata::State::Loaded;
@@ -601,6 +648,11 @@ void DetailsPane::renderOverview()
         }
     } else if (isLoading()) {
         html += row(tr("Size"), tr("loading…"));
+    }
+    if (in.isIndex && m_indexTotal >= 0) {
+        html += row(tr("Total"), tr("%1 for all %2 platforms (shared layers counted once)")
+                                     .arg(Format::size(m_indexTotal))
+                                     .arg(in.platforms.size()));
     }
     if (m_referrers) {
         int signatures = 0;

@@ -15,6 +15,7 @@
 #include "client/referrersquery.h"
 #include "client/tagmetadataprovider.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QWidget>
 
@@ -56,6 +57,9 @@ public:
     ErrorBanner *banner() const { return m_banner; }
     const std::optional<Client::ImageInspection> &inspection() const { return m_inspection; }
     const std::optional<Client::InspectedImage> &image() const { return m_image; }
+    // An index: the compressed bytes of all its platforms' configs and layers, shared blobs counted once;
+    // -1 until known (and on Docker Hub, where each platform's manifest would count as a pull).
+    qint64 indexTotalSize() const { return m_indexTotal; }
     // The entries of the Copy menu (label, text), for the current tag.
     QList<QPair<QString, QString>> copyEntries() const;
 
@@ -74,6 +78,7 @@ private:
     void inspectPlatform(int entry);
     void onChildInspected(const Client::InspectionResult &result);
     void onReferrers(const Client::ReferrersResult &result);
+    void sumPlatforms();
     void fail(const Client::ClientError &error);
     void renderOverview();
     void renderImage();
@@ -93,6 +98,10 @@ private:
     std::optional<Client::InspectedImage> m_image;
     std::optional<Client::ReferrersInfo> m_referrers;
     QString m_referrersError;
+    QList<QPointer<QObject>> m_platformQueries;
+    QHash<QString, qint64> m_indexBlobs; // digest → size, over every platform of an index
+    int m_platformsPending = 0;
+    qint64 m_indexTotal = -1;
     bool m_failed = false;
 
     QLabel *m_title = nullptr;

@@ -191,6 +191,10 @@ TEST_CASE("Browse: Ctrl+L opens an index, the platform chooser picks an image, a
     REQUIRE(details->image());
     CHECK(details->image()->platform->architecture == QStringLiteral("amd64"));
     CHECK(w.tagsPane()->currentTag() == QStringLiteral("1.27"));
+    // The total over all platforms (each blob once) is more than the one image shown, and is written out.
+    REQUIRE(details->indexTotalSize() > details->image()->totalSize());
+    CHECK(details->findChild<QTextBrowser *>(QStringLiteral("overviewView"))->toPlainText().contains(
+        QStringLiteral("for all 3 platforms")));
     CHECK(w.connectionsPane()->currentConnection() == QStringLiteral("lab"));
 
     loaded.clear();

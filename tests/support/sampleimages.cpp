@@ -328,9 +328,11 @@ bool SampleImages::pushDemoSet(QString *error)
         const QList<std::tuple<QString, QString>> platforms = {{QStringLiteral("amd64"), QString()},
                                                               {QStringLiteral("arm64"), QStringLiteral("v8")},
                                                               {QStringLiteral("arm"), QStringLiteral("v7")}};
+        int platformIndex = 0;
         for (const auto &[arch, variant] : platforms) {
-            const Image image = pushImage(QStringLiteral("library/nginx"), arch, variant, 100 + i * 7 + int(arch.size()),
-                                          3, created, error);
+            // Each platform's layers differ (their own seed); the same platform shares nothing across tags.
+            const Image image = pushImage(QStringLiteral("library/nginx"), arch, variant,
+                                          100 + i * 7 + 3 * platformIndex++, 3, created, error);
             if (image.manifest.isEmpty()
                 || !putManifest(QStringLiteral("library/nginx"), image.digest, image.manifest, kOciManifest, error)) {
                 return false;
