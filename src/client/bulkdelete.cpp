@@ -6,7 +6,7 @@
 namespace Minato::Client {
 
 BulkDelete::BulkDelete(RegistryClient *client, QString repository, QStringList tags, Options options, QObject *parent)
-    : QObject(parent)
+    : CompositeOperation(parent)
     , m_client(client)
     , m_options(std::move(options))
 {
@@ -34,29 +34,16 @@ void BulkDelete::start()
     next();
 }
 
-void BulkDelete::cancel()
-{
-    if (m_finished) {
-        return;
-    }
-    QObject *current = m_current;
-    m_current = nullptr;
-    finishWith(ClientError::cancelled());
-    delete current; // aborts the request in flight without another finished()
-}
-
 void BulkDelete::finishWith(const BulkDeleteResult &result)
 {
-    if (m_finished) {
-        return;
+    if (markFinished()) {
+        emit finished(result);
     }
-    m_finished = true;
-    emit finished(result);
 }
 
 void BulkDelete::next()
 {
-    if (m_finished) {
+    if (isFinished()) {
         return;
     }
     const qsizetype index = m_summary.items.size();

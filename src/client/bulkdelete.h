@@ -23,6 +23,7 @@
 // Tags given twice are deleted once. cancel() stops between requests; finished() then says Cancelled and the
 // items already done keep their itemFinished() results.
 
+#include "compositeoperation.h"
 #include "deleteplan.h"
 
 #include <QObject>
@@ -47,7 +48,7 @@ struct BulkDeleteSummary
 };
 using BulkDeleteResult = Result<BulkDeleteSummary>;
 
-class BulkDelete final : public QObject
+class BulkDelete final : public CompositeOperation
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BulkDelete)
@@ -64,8 +65,6 @@ public:
     ~BulkDelete() override;
 
     void start();
-    void cancel();
-    bool isFinished() const { return m_finished; }
 
 signals:
     void progress(int done, int total);
@@ -76,16 +75,15 @@ private:
     void next();
     void record(const DeleteResult &result);
     void finishWith(const BulkDeleteResult &result);
+    void finishCancelled() override { finishWith(ClientError::cancelled()); }
 
     QPointer<RegistryClient> m_client;
     Options m_options;
     bool m_started = false;
-    bool m_finished = false;
     BulkDeleteSummary m_summary;
     QSet<QString> m_removed;                   // tags gone so far (with an earlier item's manifest, too)
     QHash<QString, Oci::Digest> m_removedWith; // tag → the manifest it went with
     std::optional<TagIndex> m_tagIndex;
-    QPointer<QObject> m_current;
 };
 
 } // namespace Minato::Client

@@ -6,7 +6,7 @@
 namespace Minato::Client {
 
 DeleteImage::DeleteImage(RegistryClient *client, DeletePlan plan, QObject *parent)
-    : QObject(parent)
+    : CompositeOperation(parent)
     , m_client(client)
     , m_plan(std::move(plan))
 {}
@@ -83,24 +83,11 @@ void DeleteImage::deleteNext()
     del->start();
 }
 
-void DeleteImage::cancel()
-{
-    if (m_finished) {
-        return;
-    }
-    QObject *current = m_current;
-    m_current = nullptr;
-    finishWith(ClientError::cancelled());
-    delete current; // aborts the request in flight without another finished()
-}
-
 void DeleteImage::finishWith(const DeleteResult &result)
 {
-    if (m_finished) {
-        return;
+    if (markFinished()) {
+        emit finished(result);
     }
-    m_finished = true;
-    emit finished(result);
 }
 
 } // namespace Minato::Client

@@ -20,6 +20,7 @@
 // Contract (as every operation, see operation.h): start() once; exactly one finished(), possibly before
 // start() returns; cancel() ends it with Cancelled at once; deleting it aborts what is in flight.
 
+#include "compositeoperation.h"
 #include "deleteplan.h"
 
 #include <QObject>
@@ -29,7 +30,7 @@ namespace Minato::Client {
 
 class RegistryClient;
 
-class DeleteImage final : public QObject
+class DeleteImage final : public CompositeOperation
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DeleteImage)
@@ -39,8 +40,6 @@ public:
     ~DeleteImage() override;
 
     void start();
-    void cancel();
-    bool isFinished() const { return m_finished; }
 
 signals:
     void progress(int done, int total);
@@ -49,15 +48,14 @@ signals:
 private:
     void deleteNext();
     void finishWith(const DeleteResult &result);
+    void finishCancelled() override { finishWith(ClientError::cancelled()); }
 
     QPointer<RegistryClient> m_client;
     DeletePlan m_plan;
     bool m_started = false;
-    bool m_finished = false;
     DeleteOutcome m_outcome;
     QList<Oci::Digest> m_children;
     int m_total = 1;
-    QPointer<QObject> m_current;
 };
 
 } // namespace Minato::Client

@@ -107,7 +107,7 @@ QString vendorName(ConnectionProfile::Kind kind)
 } // namespace
 
 DeleteTag::DeleteTag(RegistryClient *client, QString repository, QString tag, Options options, QObject *parent)
-    : QObject(parent)
+    : CompositeOperation(parent)
     , m_client(client)
     , m_repository(std::move(repository))
     , m_tag(std::move(tag))
@@ -144,24 +144,11 @@ void DeleteTag::start()
     del->start();
 }
 
-void DeleteTag::cancel()
-{
-    if (m_finished) {
-        return;
-    }
-    QObject *current = m_current;
-    m_current = nullptr;
-    finishWith(ClientError::cancelled());
-    delete current; // aborts the request in flight without another finished()
-}
-
 void DeleteTag::finishWith(const DeleteResult &result)
 {
-    if (m_finished) {
-        return;
+    if (markFinished()) {
+        emit finished(result);
     }
-    m_finished = true;
-    emit finished(result);
 }
 
 bool DeleteTag::hasVendorApi() const
@@ -218,7 +205,7 @@ void DeleteTag::vendorDelete()
             }
         }
         m_hub->signInShared(this, [this](const DockerHubSignInResult &r) {
-            if (m_finished) {
+            if (isFinished()) {
                 return;
             }
             if (!r) {

@@ -35,6 +35,7 @@
 // Contract (as every operation, see operation.h): start() once; exactly one finished(), possibly before
 // start() returns; cancel() ends it with Cancelled at once; deleting it aborts what is in flight.
 
+#include "compositeoperation.h"
 #include "deleteplan.h"
 
 #include <QObject>
@@ -49,7 +50,7 @@ namespace Minato::Client {
 class DockerHubApi;
 class RegistryClient;
 
-class DeleteTag final : public QObject
+class DeleteTag final : public CompositeOperation
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DeleteTag)
@@ -68,8 +69,6 @@ public:
     ~DeleteTag() override;
 
     void start();
-    void cancel();
-    bool isFinished() const { return m_finished; }
     // The plan used for step 3 (given or made here), once there is one: BulkDelete reuses its tag index.
     const std::optional<DeletePlan> &plan() const { return m_plan; }
 
@@ -84,6 +83,7 @@ private:
     void planThenDecide();
     void decide();
     void finishWith(const DeleteResult &result);
+    void finishCancelled() override { finishWith(ClientError::cancelled()); }
     void fail(const ClientError &error) { finishWith(error); }
 
     QPointer<RegistryClient> m_client;
@@ -91,11 +91,9 @@ private:
     QString m_tag;
     Options m_options;
     bool m_started = false;
-    bool m_finished = false;
     ClientError m_tagError; // the registry's answer to the OCI tag delete
     std::optional<DeletePlan> m_plan;
     DockerHubApi *m_hub = nullptr;
-    QPointer<QObject> m_current;
 };
 
 } // namespace Minato::Client

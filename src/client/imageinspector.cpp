@@ -63,7 +63,7 @@ qint64 InspectedImage::layersSize() const
 
 ImageInspector::ImageInspector(RegistryClient *client, QString repository, QString reference, Options options,
                                QObject *parent)
-    : QObject(parent)
+    : CompositeOperation(parent)
     , m_client(client)
     , m_repository(std::move(repository))
     , m_reference(std::move(reference))
@@ -93,24 +93,11 @@ void ImageInspector::start()
     query->start();
 }
 
-void ImageInspector::cancel()
-{
-    if (m_finished) {
-        return;
-    }
-    QObject *current = m_current;
-    m_current = nullptr;
-    finishWith(ClientError::cancelled());
-    delete current; // aborts the request in flight without another finished()
-}
-
 void ImageInspector::finishWith(const InspectionResult &result)
 {
-    if (m_finished) {
-        return;
+    if (markFinished()) {
+        emit finished(result);
     }
-    m_finished = true;
-    emit finished(result);
 }
 
 void ImageInspector::onTopManifest(const ManifestResult &result)

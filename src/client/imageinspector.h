@@ -31,6 +31,7 @@
 //   image config): the config's raw bytes, `config` empty.
 // Nested indexes are not followed (an index entry that is itself an index ends with InvalidResponse).
 
+#include "compositeoperation.h"
 #include "clienterror.h"
 #include "result.h"
 
@@ -108,7 +109,7 @@ struct ImageInspection
 };
 using InspectionResult = Result<ImageInspection>;
 
-class ImageInspector final : public QObject
+class ImageInspector final : public CompositeOperation
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ImageInspector)
@@ -126,8 +127,6 @@ public:
     ~ImageInspector() override;
 
     void start();
-    void cancel();
-    bool isFinished() const { return m_finished; }
 
 signals:
     void finished(const Minato::Client::InspectionResult &result);
@@ -139,6 +138,7 @@ private:
     void useImageManifest(const ManifestInfo &info, const std::optional<Oci::Platform> &indexPlatform);
     void onConfig(const Result<BlobData> &result);
     void finishWith(const InspectionResult &result);
+    void finishCancelled() override { finishWith(ClientError::cancelled()); }
     void fail(const ClientError &error) { finishWith(error); }
 
     QPointer<RegistryClient> m_client;
@@ -146,9 +146,7 @@ private:
     QString m_reference;
     Options m_options;
     bool m_started = false;
-    bool m_finished = false;
     ImageInspection m_inspection;
-    QPointer<QObject> m_current; // the sub-operation in flight
 };
 
 } // namespace Minato::Client

@@ -138,7 +138,7 @@ QString digestList(const QList<Oci::Descriptor> &blobs)
 } // namespace
 
 Retag::Retag(RegistryClient *client, Image source, Image target, QObject *parent)
-    : QObject(parent)
+    : CompositeOperation(parent)
     , m_client(client)
     , m_source(std::move(source))
     , m_target(std::move(target))
@@ -179,24 +179,11 @@ void Retag::start()
     step();
 }
 
-void Retag::cancel()
-{
-    if (m_finished) {
-        return;
-    }
-    QObject *current = m_current;
-    m_current = nullptr;
-    finishWith(ClientError::cancelled());
-    delete current; // aborts the request in flight without another finished()
-}
-
 void Retag::finishWith(const RetagResult &result)
 {
-    if (m_finished) {
-        return;
+    if (markFinished()) {
+        emit finished(result);
     }
-    m_finished = true;
-    emit finished(result);
 }
 
 void Retag::advance()
@@ -207,7 +194,7 @@ void Retag::advance()
 
 void Retag::step()
 {
-    if (m_finished) {
+    if (isFinished()) {
         return;
     }
     if (m_stack.isEmpty()) {

@@ -37,6 +37,7 @@
 // start() returns; cancel() ends it with Cancelled at once; deleting it aborts what is in flight. A blob already
 // mounted or a child manifest already pushed when it is cancelled stays in the target (harmless: untagged).
 
+#include "compositeoperation.h"
 #include "clienterror.h"
 #include "result.h"
 
@@ -72,7 +73,7 @@ struct RetagInfo
 };
 using RetagResult = Result<RetagInfo>;
 
-class Retag final : public QObject
+class Retag final : public CompositeOperation
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Retag)
@@ -88,8 +89,6 @@ public:
     ~Retag() override;
 
     void start();
-    void cancel();
-    bool isFinished() const { return m_finished; }
     // The blobs the registry would not mount (it answered 202), in the order met; the retag then failed.
     const QList<Oci::Descriptor> &mustCopy() const { return m_mustCopy; }
 
@@ -121,13 +120,13 @@ private:
     void onPushed(const Result<ManifestPutInfo> &result);
     void advance();
     void finishWith(const RetagResult &result);
+    void finishCancelled() override { finishWith(ClientError::cancelled()); }
     void fail(const ClientError &error) { finishWith(error); }
 
     QPointer<RegistryClient> m_client;
     Image m_source;
     Image m_target;
     bool m_started = false;
-    bool m_finished = false;
     QList<Node> m_stack;
     QSet<QString> m_mounted; // blob digests mounted (or found) in the target
     QSet<QString> m_pushed;  // child manifests pushed by digest
@@ -136,7 +135,6 @@ private:
     RetagInfo m_info;
     int m_done = 0;
     int m_total = 2; // the top manifest's read and push; an index adds its children as they are met
-    QPointer<QObject> m_current;
 };
 
 } // namespace Minato::Client
