@@ -39,9 +39,8 @@ AppSession::AppSession(const Options &options, QObject *parent)
         m_store = options.credentials;
     } else {
         auto config = Client::DockerConfig::load();
-        const QString service = qEnvironmentVariable("MINATO_KEYCHAIN_SERVICE");
         m_keychain = std::make_unique<Client::KeychainCredentialStore>(
-            service.isEmpty() ? Client::KeychainCredentialStore::defaultService() : service);
+            Client::KeychainCredentialStore::configuredService());
         m_resolver = std::make_unique<Client::CredentialResolver>(config ? config.value() : Client::DockerConfig(),
                                                                   m_keychain.get());
         m_store = m_resolver.get();

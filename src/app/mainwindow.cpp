@@ -298,18 +298,8 @@ QString MainWindow::openReference(const QString &input)
             .arg(text);
     }
     const Oci::Reference &ref = parsed.value();
-    std::optional<Client::ConnectionProfile> profile;
-    if (ref.isDockerHub()) {
-        for (const auto &p : m_session->connections()) {
-            if (p.kind == Client::ConnectionProfile::Kind::DockerHub) {
-                profile = p;
-                break;
-            }
-        }
-    }
-    if (!profile) {
-        profile = m_session->connectionForRegistry(ref.domain());
-    }
+    // findByHost knows Docker Hub under all its names (docker.io, registry-1.docker.io, …).
+    std::optional<Client::ConnectionProfile> profile = m_session->connectionForRegistry(ref.domain());
     if (!profile) {
         Client::ConnectionProfile p = ref.isDockerHub() ? AppSession::dockerHubProfile() : Client::ConnectionProfile();
         if (!ref.isDockerHub()) {

@@ -1,5 +1,7 @@
 #include "pullcommands.h"
 
+#include "client/credentials.h"
+
 namespace Minato::App {
 
 PullCommands::PullCommands(const Client::ConnectionProfile &profile, QString repository, QString tag,
@@ -12,15 +14,8 @@ PullCommands::PullCommands(const Client::ConnectionProfile &profile, QString rep
 
 QString PullCommands::registryName(const Client::ConnectionProfile &profile)
 {
-    if (profile.kind == Client::ConnectionProfile::Kind::DockerHub) {
-        return QStringLiteral("docker.io");
-    }
-    const QUrl url = profile.baseUrl;
-    QString host = url.host();
-    if (host.contains(QLatin1Char(':'))) {
-        host = QLatin1Char('[') + host + QLatin1Char(']'); // IPv6 literal
-    }
-    return url.port() > 0 ? host + QLatin1Char(':') + QString::number(url.port()) : host;
+    // The registry key docker files logins under is also how it writes the registry in a reference.
+    return Client::normalizeRegistryKey(profile.baseUrl.toString(QUrl::FullyEncoded));
 }
 
 QString PullCommands::repositoryName() const

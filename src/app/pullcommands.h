@@ -25,7 +25,7 @@ class PullCommands
 public:
     PullCommands(const Client::ConnectionProfile &profile, QString repository, QString tag, Oci::Digest digest);
 
-    // "docker.io" for Docker Hub, else host[:port] as docker writes it.
+    // "docker.io" for Docker Hub (under any of its names), else host[:port] as docker writes it.
     static QString registryName(const Client::ConnectionProfile &profile);
 
     QString repositoryName() const; // "docker.io/library/nginx"

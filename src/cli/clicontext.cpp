@@ -345,9 +345,8 @@ Client::CredentialResolver &Context::credentials()
         if (!config) {
             m_err << tr("minatoctl: warning: %1 (ignored)").arg(config.error().message()) << Qt::endl;
         }
-        const QString service = qEnvironmentVariable("MINATO_KEYCHAIN_SERVICE");
         m_keychain = std::make_unique<Client::KeychainCredentialStore>(
-            service.isEmpty() ? Client::KeychainCredentialStore::defaultService() : service);
+            Client::KeychainCredentialStore::configuredService());
         m_resolver = std::make_unique<Client::CredentialResolver>(config ? config.value() : Client::DockerConfig(),
                                                                   m_keychain.get());
     }

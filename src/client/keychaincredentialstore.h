@@ -46,6 +46,13 @@ public:
     Q_DISABLE_COPY_MOVE(KeychainCredentialStore)
 
     static QString defaultService() { return QStringLiteral("Minato"); }
+    // The service the app and minatoctl use: defaultService(), unless $MINATO_KEYCHAIN_SERVICE names another
+    // (tests keep their entries apart from a person's).
+    static QString configuredService()
+    {
+        const QString service = qEnvironmentVariable("MINATO_KEYCHAIN_SERVICE");
+        return service.isEmpty() ? defaultService() : service;
+    }
     const QString &service() const { return m_service; }
 
     QString displayName() const override;
