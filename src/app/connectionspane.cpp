@@ -148,11 +148,7 @@ void ConnectionsPane::reload()
         item->setData(0, NameRole, profile.name);
         const State state = m_states.value(profile.name.toLower(), State::Unknown);
         item->setIcon(0, stateIcon(state));
-        QString tip = profile.baseUrl.toString();
-        if (const QString detail = m_details.value(profile.name.toLower()); !detail.isEmpty()) {
-            tip += QStringLiteral("\n") + detail;
-        }
-        item->setToolTip(0, tip);
+        item->setToolTip(0, toolTip(profile.name, profile.baseUrl));
         for (const QString &repository : m_session->pins(profile.name)) {
             auto *pin = new QTreeWidgetItem(item);
             pin->setText(0, repository);
@@ -169,6 +165,16 @@ void ConnectionsPane::reload()
         const QSignalBlocker block(m_view);
         m_view->setCurrentItem(item);
     }
+}
+
+QString ConnectionsPane::toolTip(const QString &name, const QUrl &url) const
+{
+    // The address, and under it why the connection is in its state (when there is a reason).
+    QString tip = url.isEmpty() ? name : url.toString();
+    if (const QString detail = m_details.value(name.toLower()); !detail.isEmpty()) {
+        tip += QStringLiteral("\n") + detail;
+    }
+    return tip;
 }
 
 QTreeWidgetItem *ConnectionsPane::itemFor(const QString &name) const
@@ -209,11 +215,7 @@ void ConnectionsPane::setState(const QString &name, State state, const QString &
     if (QTreeWidgetItem *item = itemFor(name)) {
         item->setIcon(0, stateIcon(state));
         const auto profile = m_session ? m_session->connection(name) : std::nullopt;
-        QString tip = profile ? profile->baseUrl.toString() : name;
-        if (!detail.isEmpty()) {
-            tip += QStringLiteral("\n") + detail;
-        }
-        item->setToolTip(0, tip);
+        item->setToolTip(0, toolTip(name, profile ? profile->baseUrl : QUrl()));
     }
 }
 

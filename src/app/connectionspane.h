@@ -9,6 +9,7 @@
 //   connect(pane, &ConnectionsPane::pinSelected, …);                 // name, repository
 //   pane->setState(u"Docker Hub"_s, ConnectionsPane::State::Failing, error.message());
 
+#include <QUrl>
 #include <QWidget>
 
 class QLabel;
@@ -52,6 +53,7 @@ private:
     void showContextMenu(const QPoint &pos);
     QTreeWidgetItem *itemFor(const QString &name) const;
     QIcon stateIcon(State state) const;
+    QString toolTip(const QString &name, const QUrl &url) const;
 
     AppSession *m_session = nullptr;
     QLabel *m_header = nullptr;
