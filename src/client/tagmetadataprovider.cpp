@@ -7,6 +7,7 @@
 #include "oci/imageconfig.h"
 #include "oci/imageindex.h"
 #include "oci/manifest.h"
+#include "oci/mediatype.h"
 
 #include <functional>
 
@@ -138,6 +139,13 @@ private:
             size += layer.size;
         }
         m_result.size = size;
+        if (!Oci::MediaType::isConfig(image->config.mediaType)) {
+            // An artifact (an SBOM, a Helm chart, the empty config): its config is no image config, so there is
+            // no date or platform to read — not a failure (BlobQuery would refuse to parse it as one).
+            m_result.state = TagMetadata::State::Loaded;
+            finish();
+            return;
+        }
         const Oci::Digest configDigest = image->config.digest;
         DigestCache *cache = m_provider->m_cache;
         if (cache) {
