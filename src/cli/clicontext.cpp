@@ -319,7 +319,7 @@ std::optional<Target> Context::repositoryTarget(const QString &text)
     return t;
 }
 
-std::optional<Target> Context::imageTarget(const QString &text)
+std::optional<Target> Context::imageTarget(const QString &text, bool *referenceGiven)
 {
     const auto [scheme, rest] = splitScheme(text);
     const auto ref = Oci::Reference::parseNormalized(rest);
@@ -332,6 +332,9 @@ std::optional<Target> Context::imageTarget(const QString &text)
         return std::nullopt;
     }
     t->repository = ref->path();
+    if (referenceGiven) {
+        *referenceGiven = ref->hasDigest() || ref->hasTag();
+    }
     t->reference = ref->hasDigest() ? ref->digest().toString()
                    : ref->hasTag()  ? ref->tag()
                                     : Oci::Reference::defaultTag();

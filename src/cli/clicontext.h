@@ -120,7 +120,8 @@ public:
     // Resolve the texts given on the command line; on failure the reason is printed and status() set.
     std::optional<Target> registryTarget(const QString &text);
     std::optional<Target> repositoryTarget(const QString &text); // tag or digest ignored
-    std::optional<Target> imageTarget(const QString &text);      // "latest" when neither is given
+    // "latest" when neither is given; *referenceGiven (optional) tells whether the text named a tag or digest.
+    std::optional<Target> imageTarget(const QString &text, bool *referenceGiven = nullptr);
 
     // A client for the target, signing in with --username/--password-stdin, else through the credential
     // resolver (docker config, helpers, keychain). Owned by the context.

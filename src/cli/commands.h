@@ -25,6 +25,8 @@ int referrersCommand(const QStringList &arguments);
 // commands_write.cpp
 int tagCommand(const QStringList &arguments);
 int rmCommand(const QStringList &arguments);
+// commands_copy.cpp
+int cpCommand(const QStringList &arguments);
 // commands_auth.cpp
 int loginCommand(const QStringList &arguments);
 int logoutCommand(const QStringList &arguments);

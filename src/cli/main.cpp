@@ -36,6 +36,8 @@ QString overview()
               "                          in the same registry; blobs are mounted across repositories)\n"
               "  rm REF [TAG…]           DELETES tags or images: a tag alone where the registry can, else by\n"
               "                          digest only if no other tag names it; --plan shows what would go\n"
+              "  cp SRC DST              copy an image (every platform, or --platform …) between registries,\n"
+              "                          digests unchanged; --referrers takes signatures and SBOMs along\n"
               "  login REGISTRY          check a login and save it in the keychain:\n"
               "                          --username USER --password-stdin\n"
               "  logout REGISTRY         remove a saved login\n"
@@ -81,6 +83,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("referrers"), Minato::Cli::referrersCommand},
         {QStringLiteral("tag"), Minato::Cli::tagCommand},
         {QStringLiteral("rm"), Minato::Cli::rmCommand},
+        {QStringLiteral("cp"), Minato::Cli::cpCommand},
         {QStringLiteral("login"), Minato::Cli::loginCommand},
         {QStringLiteral("logout"), Minato::Cli::logoutCommand},
         {QStringLiteral("connections"), Minato::Cli::connectionsCommand},

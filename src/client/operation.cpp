@@ -269,7 +269,9 @@ void Operation::onReadyRead()
         return;
     }
     if (streamsBody(m_reply)) {
-        deliverBody(m_reply, m_reply->readAll());
+        if (!m_bodyPaused) {
+            deliverBody(m_reply, m_reply->readAll());
+        }
         return;
     }
     m_body += m_reply->readAll();
@@ -281,6 +283,25 @@ void Operation::onReadyRead()
         abortReply();
         m_body.clear();
         handleFailure(ClientError::invalid(ClientError::Invalid::TooLarge, detail));
+    }
+}
+
+void Operation::setBodyPaused(bool paused)
+{
+    if (m_bodyPaused == paused) {
+        return;
+    }
+    m_bodyPaused = paused;
+    if (!paused && m_reply && m_reply->bytesAvailable() > 0) {
+        // Queued: the caller may be inside bodyChunk() (or the consumer's read) right now.
+        QMetaObject::invokeMethod(
+            this,
+            [this]() {
+                if (!m_bodyPaused) {
+                    onReadyRead();
+                }
+            },
+            Qt::QueuedConnection);
     }
 }
 

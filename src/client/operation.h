@@ -150,6 +150,13 @@ protected:
     }
 
     void send(HttpRequest request);
+    // HttpRequest::streamBody: while paused, the bytes that arrive wait in the reply's read buffer (at most
+    // StreamReadBufferBytes, then Qt stops reading the socket and TCP flow control slows the peer); bodyChunk()
+    // is called again after resuming. A reply that finishes while paused still delivers its last bytes (at most
+    // the read buffer) before handleResponse(). For a consumer slower than the network (a blob copied from
+    // one registry into another).
+    void setBodyPaused(bool paused);
+    bool isBodyPaused() const { return m_bodyPaused; }
     // Ends the operation with an error (ignored once finished).
     void fail(const ClientError &error);
     // True exactly once: the subclass then emits finished() with its value.
@@ -228,6 +235,7 @@ private:
     QPointer<QNetworkReply> m_reply;
     QByteArray m_body;
     bool m_bodyStarted = false; // streamBody: beginBody() was called for the reply in flight
+    bool m_bodyPaused = false;  // setBodyPaused()
 #ifndef QT_NO_SSL
     QList<QSslError> m_sslErrors;
 #endif
