@@ -507,6 +507,14 @@ void RetentionPlanQuery::onMetadata(const QString &tag, const TagMetadata &metad
 
 void RetentionPlanQuery::decide()
 {
+    // A tag read with a HEAD only (not a candidate) names an image another tag was dated by: same digest, same
+    // config, same date — shown, and sorted, with it.
+    QHash<Oci::Digest, QDateTime> dateOf;
+    for (const TagMetadata &known : std::as_const(m_known)) {
+        if (known.digest.isValid() && known.created.isValid()) {
+            dateOf.insert(known.digest, known.created);
+        }
+    }
     QList<RetentionInput> inputs;
     inputs.reserve(m_tags.size());
     for (const QString &tag : std::as_const(m_tags)) {
@@ -514,8 +522,8 @@ void RetentionPlanQuery::decide()
         input.tag = tag;
         const TagMetadata known = m_known.value(tag);
         input.digest = known.digest;
-        input.created = known.created;
-        input.dateNote = m_dateNotes.value(tag);
+        input.created = known.created.isValid() ? known.created : dateOf.value(known.digest);
+        input.dateNote = input.created.isValid() ? QString() : m_dateNotes.value(tag);
         inputs.append(input);
     }
     if (m_failures > 0) {

@@ -43,7 +43,8 @@
 //    tag, GET of the manifest, GET of the config blob, and `created` from the image config (image-spec
 //    config.md). For an index: the created of its linux/amd64 image, else of its first runnable entry
 //    (attestation entries left out) — one child read, not one per platform. Tags that are not candidates
-//    get a HEAD only, for their digest (the shared-image check). At most Options::parallel tags in flight.
+//    get a HEAD only, for their digest (the shared-image check), and are shown with the date of a dated tag
+//    naming the same image. At most Options::parallel tags in flight.
 //    On Docker Hub a manifest GET counts as a pull, so tags its API gave no date for stay undated there.
 //
 // Contract (as every operation, see operation.h): start() once; exactly one finished(), possibly before

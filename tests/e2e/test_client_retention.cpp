@@ -272,8 +272,8 @@ TEST_CASE("Retention: the plan lists exactly what the rules delete, and BulkDele
     for (const RetentionItem &item : plan->items) {
         order.append(item.tag);
     }
-    // stable and latest are not candidates: a HEAD each for the digest, no date, so they come last.
-    CHECK(order == QStringList{"v5", "v4", "v3", "v2", "v0-multi", "v1", "v0-undated", "v0-notes", "stable", "latest"});
+    // stable and latest are not candidates: a HEAD each, dated by the tag whose image they name.
+    CHECK(order == QStringList{"v5", "latest", "v4", "v3", "v2", "stable", "v0-multi", "v1", "v0-undated", "v0-notes"});
     CHECK(plan->dateSource == QStringLiteral("image configs"));
     QString reasons;
     for (const RetentionItem &item : plan->items) {
@@ -296,6 +296,8 @@ TEST_CASE("Retention: the plan lists exactly what the rules delete, and BulkDele
     CHECK(itemOf(plan.value(), QStringLiteral("v2"))->digest == v2.digest);
     CHECK(itemOf(plan.value(), QStringLiteral("stable"))->reason == QStringLiteral("does not match ^v"));
     CHECK(itemOf(plan.value(), QStringLiteral("stable"))->digest == v2.digest);
+    CHECK(itemOf(plan.value(), QStringLiteral("stable"))->created ==
+          QDateTime(QDate(2024, 2, 1), QTime(0, 0), Qt::UTC));
     CHECK(itemOf(plan.value(), QStringLiteral("v0-notes"))->action == RetentionItem::Action::Keep);
     CHECK(itemOf(plan.value(), QStringLiteral("v0-notes"))->reason.startsWith(QStringLiteral("no created date: kept")));
     CHECK(itemOf(plan.value(), QStringLiteral("v0-undated"))->action == RetentionItem::Action::Keep);
