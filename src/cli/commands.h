@@ -27,6 +27,8 @@ int tagCommand(const QStringList &arguments);
 int rmCommand(const QStringList &arguments);
 // commands_copy.cpp
 int cpCommand(const QStringList &arguments);
+// commands_retain.cpp
+int retainCommand(const QStringList &arguments);
 // commands_auth.cpp
 int loginCommand(const QStringList &arguments);
 int logoutCommand(const QStringList &arguments);

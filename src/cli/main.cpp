@@ -38,6 +38,8 @@ QString overview()
               "                          digest only if no other tag names it; --plan shows what would go\n"
               "  cp SRC DST              copy an image (every platform, or --platform …) between registries,\n"
               "                          digests unchanged; --referrers takes signatures and SBOMs along\n"
+              "  retain REPO --keep N    DELETES old tags by rules: the N newest stay; --older-than 30d,\n"
+              "                          --match RE; the plan is printed first, --dry-run deletes nothing\n"
               "  login REGISTRY          check a login and save it in the keychain:\n"
               "                          --username USER --password-stdin\n"
               "  logout REGISTRY         remove a saved login\n"
@@ -84,6 +86,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("tag"), Minato::Cli::tagCommand},
         {QStringLiteral("rm"), Minato::Cli::rmCommand},
         {QStringLiteral("cp"), Minato::Cli::cpCommand},
+        {QStringLiteral("retain"), Minato::Cli::retainCommand},
         {QStringLiteral("login"), Minato::Cli::loginCommand},
         {QStringLiteral("logout"), Minato::Cli::logoutCommand},
         {QStringLiteral("connections"), Minato::Cli::connectionsCommand},
