@@ -326,10 +326,17 @@ void CopyJob::onFallbackRead(const Oci::Digest &subject, const Result<ManifestIn
 void CopyJob::emitProgress()
 {
     qint64 inFlight = 0;
-    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
-        inFlight += it.value();
-    }
     CopyProgress p = m_progress;
+    for (const QPointer<BlobCopy> &copy : std::as_const(m_running)) {
+        if (copy) {
+            CopyProgress::Blob blob;
+            blob.digest = copy->blob().digest;
+            blob.sent = m_inFlight.value(copy.data());
+            blob.size = copy->blob().size;
+            inFlight += blob.sent;
+            p.inFlight.append(blob);
+        }
+    }
     p.doneBytes = qMin(p.totalBytes, m_progress.doneBytes + inFlight);
     p.sentBytes = m_info.bytesSent + inFlight;
     const qint64 now = m_clock.elapsed();

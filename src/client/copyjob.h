@@ -62,6 +62,13 @@ struct ManifestPutInfo;
 
 struct CopyProgress
 {
+    struct Blob
+    {
+        Oci::Digest digest;
+        qint64 sent = 0; // handed to the target so far (restarts at 0 on a retry)
+        qint64 size = 0;
+    };
+
     qint64 doneBytes = 0;      // blob bytes finished (sent, mounted or present) plus those in flight
     qint64 totalBytes = 0;     // of every blob to copy
     qint64 sentBytes = 0;      // actually sent to the target
@@ -70,6 +77,7 @@ struct CopyProgress
     int blobsTotal = 0;
     int manifestsDone = 0;
     int manifestsTotal = 0;
+    QList<Blob> inFlight; // the blobs being copied now, in the order they started
 };
 
 struct CopyInfo

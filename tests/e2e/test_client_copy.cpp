@@ -439,3 +439,49 @@ TEST_CASE("CopyJob: a source whose bytes do not match their digest is refused, n
     }
     CHECK(layerGets == 1);
 }
+
+TEST_CASE("CopyJob: a foreign (non-distributable) layer is referenced, not copied", "[client][copy][e2e]")
+{
+    EmbeddedRegistryProcess source;
+    REQUIRE(source.start());
+    EmbeddedRegistryProcess target;
+    REQUIRE(target.start());
+    const QByteArray layer("an ordinary layer");
+    const QByteArray foreign("bytes that live at the URL only"); // never pushed anywhere
+    const QByteArray config("{\"architecture\":\"amd64\",\"os\":\"windows\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
+    pushBlob(source.baseUrl(), QStringLiteral("win/app"), layer);
+    pushBlob(source.baseUrl(), QStringLiteral("win/app"), config);
+    QJsonObject foreignDescriptor =
+        descriptorOf(QStringLiteral("application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"), foreign);
+    foreignDescriptor.insert(QStringLiteral("urls"), QJsonArray{QStringLiteral("https://example.invalid/base.tar.gz")});
+    const QByteArray manifest =
+        QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2},
+                                  {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json")},
+                                  {QStringLiteral("config"),
+                                   descriptorOf(QStringLiteral("application/vnd.oci.image.config.v1+json"), config)},
+                                  {QStringLiteral("layers"),
+                                   QJsonArray{foreignDescriptor,
+                                              descriptorOf(QStringLiteral("application/vnd.oci.image.layer.v1.tar"), layer)}}})
+            .toJson(QJsonDocument::Compact);
+    const HttpResult put = httpFetch("PUT", urlOn(source.baseUrl(), QStringLiteral("/v2/win/app/manifests/ltsc")),
+                                     {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}}, manifest);
+    INFO(put.body.toStdString());
+    REQUIRE(put.status == 201);
+
+    RegistryClient from(profileFor(source.baseUrl()));
+    RegistryClient to(profileFor(target.baseUrl()));
+    QList<CopyProgress> progress;
+    const CopyResult r = copy(&from, QStringLiteral("win/app"), QStringLiteral("ltsc"), &to, QStringLiteral("win/app"),
+                              {}, {}, &progress);
+    INFO(why(r).toStdString());
+    REQUIRE(r);
+    CHECK(r->foreignSkipped == 1);
+    CHECK(r->blobsCopied == 2);
+    CHECK(r->digest == Sha256Hasher::digestOf(manifest));
+    CHECK(headStatus(target.baseUrl(), QStringLiteral("win/app"), QStringLiteral("blobs"),
+                     Sha256Hasher::digestOf(foreign).toString()) == 404);
+    CHECK(skopeoDigest(target.hostPort(), QStringLiteral("win/app:ltsc")) == Sha256Hasher::digestOf(manifest));
+    REQUIRE_FALSE(progress.isEmpty());
+    CHECK(progress.constLast().totalBytes == layer.size() + config.size()); // the foreign layer is not counted
+    CHECK(progress.constLast().inFlight.isEmpty());
+}
