@@ -1,5 +1,7 @@
 #include "compositeoperation.h"
 
+#include "operation.h"
+
 namespace Minato::Client {
 
 CompositeOperation::CompositeOperation(QObject *parent)
@@ -25,7 +27,19 @@ void CompositeOperation::cancel()
     QObject *current = m_current;
     m_current = nullptr;
     finishCancelled();
-    delete current; // aborts the request in flight without another finished()
+    if (!current) {
+        return;
+    }
+    // Aborted now, deleted later: cancel() may be called from inside the sub-operation's own signal (a
+    // finished() or progress() handler of the caller), where deleting it would pull the object out from under
+    // its emission. Disconnected first, so its Cancelled result reaches nobody here.
+    disconnect(current, nullptr, this, nullptr);
+    if (auto *operation = qobject_cast<Operation *>(current)) {
+        operation->cancel();
+    } else if (auto *composite = qobject_cast<CompositeOperation *>(current)) {
+        composite->cancel();
+    }
+    current->deleteLater();
 }
 
 } // namespace Minato::Client

@@ -3,7 +3,8 @@
 // CompositeOperation: the contract of an operation made of other operations (ImageInspector, Retag,
 // DeleteTag, DeleteImage, BulkDelete) — the same one Operation (operation.h) keeps for a single request:
 // exactly one finished(), and cancel() ending it with Cancelled at once. The sub-operation in flight is kept
-// in m_current; cancel() deletes it after finishing, which aborts its request without another finished().
+// in m_current; cancel() cancels it after finishing (its request is aborted at once, its own finished() reaches
+// nobody here) and deletes it later — safe even when cancel() is called from inside that sub-operation's signal.
 //
 //   class Retag final : public CompositeOperation {
 //       void finishWith(const RetagResult &r) { if (markFinished()) emit finished(r); }
