@@ -21,6 +21,7 @@
 
 #include "testsupport.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -484,4 +485,54 @@ TEST_CASE("CopyJob: a foreign (non-distributable) layer is referenced, not copie
     REQUIRE_FALSE(progress.isEmpty());
     CHECK(progress.constLast().totalBytes == layer.size() + config.size()); // the foreign layer is not counted
     CHECK(progress.constLast().inFlight.isEmpty());
+}
+
+TEST_CASE("CopyJob: cancelled in the middle of a blob, the destination drops its upload and shows nothing",
+          "[client][copy][e2e]")
+{
+    EmbeddedRegistryProcess source;
+    REQUIRE(source.start());
+    EmbeddedRegistryProcess target;
+    REQUIRE(target.start());
+    const BigImage image =
+        pushBigImage(source.baseUrl(), QStringLiteral("big/app"), QStringLiteral("v1"), 1, qsizetype(96) * 1024 * 1024);
+    RegistryClient from(profileFor(source.baseUrl()));
+    RegistryClient to(profileFor(target.baseUrl()));
+    CopyJob::Options options;
+    options.progressIntervalMs = 20;
+    options.bufferBytesPerBlob = 256 * 1024;
+    CopyJob::Image src;
+    src.repository = QStringLiteral("big/app");
+    src.reference = QStringLiteral("v1");
+    CopyJob::Image dst;
+    dst.repository = QStringLiteral("mirror/app");
+    CopyJob job(&from, src, &to, dst, options);
+    qint64 sentWhenCancelled = -1;
+    const qint64 layerSize = image.layers.constFirst().size();
+    QObject::connect(&job, &CopyJob::progress, &job, [&](const CopyProgress &p) {
+        for (const CopyProgress::Blob &blob : p.inFlight) {
+            if (blob.size == layerSize && blob.sent > 0 && blob.sent < blob.size && sentWhenCancelled < 0) {
+                sentWhenCancelled = blob.sent;
+                job.cancel();
+                return;
+            }
+        }
+    });
+    const auto r = run<CopyJob, CopyResult>(&job);
+    REQUIRE(r);
+    CHECK(r->isCancelled());
+    INFO("cancelled after " << sentWhenCancelled << " of " << layerSize << " bytes");
+    REQUIRE(sentWhenCancelled > 0); // the cancel fell in the middle of the layer
+    CHECK(headStatus(target.baseUrl(), QStringLiteral("mirror/app"), QStringLiteral("blobs"),
+                     Sha256Hasher::digestOf(image.layers.constFirst()).toString()) == 404);
+    // The upload session is DELETEd (fire and forget): the destination's uploads/ empties.
+    const QDir uploads(target.root() + QStringLiteral("/uploads"));
+    bool empty = false;
+    for (int i = 0; i < 100 && !empty; ++i) {
+        QSignalSpy idle(&job, &QObject::destroyed);
+        idle.wait(50);
+        empty = uploads.entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty();
+    }
+    INFO(target.readOutput().toStdString());
+    CHECK(empty);
 }
