@@ -330,9 +330,13 @@ Result<bool> OciLayout::prepare() const
     return saveFile(m_path + QStringLiteral("/oci-layout"), QJsonDocument(layout).toJson(QJsonDocument::Compact));
 }
 
-Result<bool> OciLayout::writeBlob(const QByteArray &bytes) const
+Result<bool> OciLayout::writeBlob(const QByteArray &bytes, const Oci::Digest &given) const
 {
-    const Oci::Digest digest = Oci::Sha256Hasher::digestOf(bytes);
+    const Oci::Digest digest = given.isValid() ? given : Oci::Sha256Hasher::digestOf(bytes);
+    if (given.isValid() && Oci::Hasher::digestOf(given.algorithm(), bytes) != given) {
+        return ClientError::invalid(ClientError::Invalid::DigestMismatch,
+                                    QStringLiteral("blob for %1: its bytes have another digest").arg(given.toString()));
+    }
     const QString path = blobPath(digest);
     if (QFileInfo(path).size() == bytes.size() && QFileInfo(path).isFile()) {
         return true; // content addressed: the same name holds the same bytes

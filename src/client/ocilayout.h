@@ -92,8 +92,9 @@ public:
     // Creates the directory, blobs/ and oci-layout when missing. An existing directory that is neither empty
     // nor a layout is refused (nothing is written into it).
     Result<bool> prepare() const;
-    // bytes at blobPath(sha256 of bytes), atomically; nothing is written when the blob is there already.
-    Result<bool> writeBlob(const QByteArray &bytes) const;
+    // bytes at blobPath(digest), atomically; nothing is written when the blob is there already. digest: the
+    // sha256 of bytes when not given; a given one must match the bytes.
+    Result<bool> writeBlob(const QByteArray &bytes, const Oci::Digest &digest = {}) const;
     // index.json gets `top` with ref.name = refName (no annotation when refName is empty), replacing an entry
     // with the same ref.name (or, without a name, an unnamed entry with the same digest).
     Result<bool> addReference(const Oci::Descriptor &top, const QString &refName) const;
