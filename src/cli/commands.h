@@ -29,6 +29,9 @@ int rmCommand(const QStringList &arguments);
 int cpCommand(const QStringList &arguments);
 // commands_retain.cpp
 int retainCommand(const QStringList &arguments);
+// commands_transfer.cpp
+int exportCommand(const QStringList &arguments);
+int importCommand(const QStringList &arguments);
 // commands_auth.cpp
 int loginCommand(const QStringList &arguments);
 int logoutCommand(const QStringList &arguments);

@@ -40,6 +40,10 @@ QString overview()
               "                          digests unchanged; --referrers takes signatures and SBOMs along\n"
               "  retain REPO --keep N    DELETES old tags by rules: the N newest stay; --older-than 30d,\n"
               "                          --match RE; the plan is printed first, --dry-run deletes nothing\n"
+              "  export REF DIR|FILE.tar write an image to an OCI image layout directory (every platform,\n"
+              "                          same digests) or a docker-archive for docker load (--platform)\n"
+              "  import DIR|FILE.tar REF push an OCI image layout or a docker-archive into a registry;\n"
+              "                          --name picks the image when there are several\n"
               "  login REGISTRY          check a login and save it in the keychain:\n"
               "                          --username USER --password-stdin\n"
               "  logout REGISTRY         remove a saved login\n"
@@ -87,6 +91,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("rm"), Minato::Cli::rmCommand},
         {QStringLiteral("cp"), Minato::Cli::cpCommand},
         {QStringLiteral("retain"), Minato::Cli::retainCommand},
+        {QStringLiteral("export"), Minato::Cli::exportCommand},
+        {QStringLiteral("import"), Minato::Cli::importCommand},
         {QStringLiteral("login"), Minato::Cli::loginCommand},
         {QStringLiteral("logout"), Minato::Cli::logoutCommand},
         {QStringLiteral("connections"), Minato::Cli::connectionsCommand},
