@@ -104,7 +104,11 @@ bool ReferenceRegistry::start()
     cf.close();
 
     m_process = std::make_unique<QProcess>();
+    // Into a file, never a pipe: distribution logs every 404 (a HEAD before each upload) at level error, and a pipe
+    // the test does not drain (a blocking skopeo run, no event loop) fills up and stalls the registry mid-request.
+    const QString logPath = m_dir.filePath(QStringLiteral("registry.log"));
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->setStandardOutputFile(logPath, QIODevice::Truncate);
     m_process->start(executable(), {QStringLiteral("serve"), configPath});
     if (!m_process->waitForStarted(10000)) {
         m_error = QStringLiteral("docker-registry did not start: ") + m_process->errorString();
@@ -114,7 +118,9 @@ bool ReferenceRegistry::start()
     const QDeadlineTimer deadline(20000);
     while (!deadline.hasExpired()) {
         if (m_process->state() == QProcess::NotRunning) {
-            m_error = QStringLiteral("docker-registry exited: ") + QString::fromLocal8Bit(m_process->readAll());
+            QFile log(logPath);
+            m_error = QStringLiteral("docker-registry exited: ") +
+                      (log.open(QIODevice::ReadOnly) ? QString::fromLocal8Bit(log.readAll()) : QString());
             return false;
         }
         QTcpSocket probe;
