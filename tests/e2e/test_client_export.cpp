@@ -176,7 +176,7 @@ void pushSamples(const Peer &peer)
     pushSamples(seed);
     for (const QString &image : {QStringLiteral("library/nginx:1.25"), QStringLiteral("library/nginx:1.26"),
                                  QStringLiteral("library/nginx:1.27"), QStringLiteral("library/alpine:3.19"),
-                                 QStringLiteral("team-a/api:v1.2.3")}) {
+                                 QStringLiteral("team-a/api:v1.2.3"), QStringLiteral("team-a/web:latest")}) {
         skopeo({QStringLiteral("copy"), QStringLiteral("--all"), QStringLiteral("--preserve-digests"),
                 QStringLiteral("--src-tls-verify=false"), QStringLiteral("--dest-tls-verify=false"),
                 QStringLiteral("docker://%1/%2").arg(seed.hostPort(), image),
@@ -426,9 +426,9 @@ TEST_CASE("Import: an OCI layout and a docker-archive written by skopeo", "[e2e]
 
     // Our own docker-archive (layers as the registry stores them) goes back too, config and layers unchanged.
     const QString ours = dir.filePath(QStringLiteral("ours.tar"));
-    const ImageExportResult exported = exportImage(client, QStringLiteral("library/alpine"), QStringLiteral("3.19"), ours);
+    const ImageExportResult exported = exportImage(client, QStringLiteral("team-a/web"), QStringLiteral("latest"), ours);
     REQUIRE(exported);
-    const ImageImportResult back = importImage(client, ours, QStringLiteral("imported/alpine"), QStringLiteral("3.19"));
+    const ImageImportResult back = importImage(client, ours, QStringLiteral("imported/web"), QStringLiteral("latest"));
     INFO((back ? QString() : why(back.error())).toStdString());
     REQUIRE(back);
     CHECK(back->configDigest == exported->configDigest);
