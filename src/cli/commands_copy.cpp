@@ -2,45 +2,24 @@
 
 #include "clicontext.h"
 #include "commands.h"
+#include "progress.h"
 
 #include "client/copyjob.h"
 #include "client/registryclient.h"
 
 #include "oci/reference.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <cstdio>
-#include <unistd.h>
+#include <memory>
 
 namespace Minato::Cli {
 
 using namespace Minato::Client;
 
 namespace {
-
-QString speedText(double bytesPerSecond)
-{
-    return humanSize(qint64(bytesPerSecond)) + QStringLiteral("/s");
-}
-
-// One line on a terminal, redrawn in place: [#######.......]  45%  460.0 MiB / 1.0 GiB  112.3 MiB/s  3/5 blobs
-QString progressBar(const CopyProgress &p)
-{
-    constexpr int Width = 24;
-    const double fraction = p.totalBytes > 0 ? double(p.doneBytes) / double(p.totalBytes)
-                            : p.blobsTotal > 0 ? double(p.blobsDone) / double(p.blobsTotal)
-                                               : 0.0;
-    const int filled = qBound(0, int(fraction * Width + 0.5), Width);
-    return QStringLiteral("[%1%2] %3%  %4 / %5  %6  %7")
-        .arg(QString(filled, u'#'), QString(Width - filled, u'.'))
-        .arg(int(fraction * 100.0), 3)
-        .arg(humanSize(p.doneBytes), humanSize(p.totalBytes), speedText(p.bytesPerSecond),
-             QCoreApplication::translate("minatoctl", "%1/%n blob(s)", nullptr, p.blobsTotal).arg(p.blobsDone));
-}
 
 QString outcomeName(BlobCopyInfo::Outcome outcome)
 {
@@ -79,11 +58,7 @@ int cpCommand(const QStringList &arguments)
                                         tr("Copy signatures, SBOMs and attestations that refer to the image too.")));
     parser.addOption(QCommandLineOption(QStringLiteral("foreign-layers"),
                                         tr("Copy the bytes of non-distributable (foreign) layers as well.")));
-    parser.addOption(QCommandLineOption(QStringLiteral("parallel"), tr("Blobs copied at once (default 4)."),
-                                        QStringLiteral("N"), QStringLiteral("4")));
-    parser.addOption(QCommandLineOption(QStringLiteral("progress"),
-                                        tr("Progress on stderr: bar (a terminal's default), lines, or none."),
-                                        QStringLiteral("MODE")));
+    addTransferOptions(cl);
     if (const auto status = cl.parse(arguments, 2, 2)) {
         return *status;
     }
@@ -102,21 +77,14 @@ int cpCommand(const QStringList &arguments)
         }
         options.platforms.append(*platform);
     }
-    bool ok = false;
-    options.parallel = cl.value(QStringLiteral("parallel")).toInt(&ok);
-    if (!ok || options.parallel < 1 || options.parallel > 32) {
-        return ctx.usage(tr("--parallel takes a number from 1 to 32"));
+    const auto parallel = parallelOption(ctx, cl);
+    const auto mode = progressMode(ctx, cl);
+    if (!parallel || !mode) {
+        return ctx.status();
     }
+    options.parallel = *parallel;
     options.referrers = cl.isSet(QStringLiteral("referrers"));
     options.foreignLayers = cl.isSet(QStringLiteral("foreign-layers"));
-    const bool terminal = isatty(fileno(stderr)) != 0;
-    QString progressMode = cl.value(QStringLiteral("progress"));
-    if (progressMode.isEmpty()) {
-        progressMode = terminal ? QStringLiteral("bar") : QStringLiteral("lines");
-    }
-    if (progressMode != u"bar" && progressMode != u"lines" && progressMode != u"none") {
-        return ctx.usage(tr("--progress takes bar, lines or none"));
-    }
 
     const auto source = ctx.imageTarget(cl.positional(0));
     if (!source) {
@@ -140,11 +108,11 @@ int cpCommand(const QStringList &arguments)
     dst.reference = target->reference;
     auto *job = new CopyJob(from, src, to, dst, options, from);
 
-    const bool bar = progressMode == u"bar";
-    const bool lines = progressMode == u"lines";
-    QObject::connect(job, &CopyJob::planned, job, [&ctx, source](const ImageGraph &graph) {
+    auto printer = std::make_shared<ProgressPrinter>(ctx.err(), *mode);
+    const bool lines = *mode == ProgressPrinter::Mode::Lines;
+    QObject::connect(job, &CopyJob::planned, job, [&ctx, source, printer](const ImageGraph &graph) {
         const GraphManifest &top = graph.top();
-        ctx.err() << tr("Copying %1: %2, %3 in %4, %5")
+        ctx.err() << tr("Copying %1 (%2): %3, %4, %5")
                          .arg(source->display(), top.digest.toString(),
                               QCoreApplication::translate("minatoctl", "%n manifest(s)", nullptr,
                                                           int(graph.manifests.size())),
@@ -164,12 +132,14 @@ int cpCommand(const QStringList &arguments)
                           << Qt::endl;
             }
         }
+        printer->stage(tr("copying"));
     });
-    bool barShown = false;
-    QObject::connect(job, &CopyJob::progress, job, [&ctx, bar, &barShown](const CopyProgress &p) {
-        if (bar) {
-            ctx.err() << '\r' << progressBar(p) << "\x1b[K" << Qt::flush;
-            barShown = true;
+    QObject::connect(job, &CopyJob::progress, job, [printer, lines](const CopyProgress &p) {
+        if (!lines) { // lines mode: a line per blob (below) says more than tenths
+            printer->update(p.doneBytes, p.totalBytes,
+                            QCoreApplication::translate("minatoctl", "%1/%n blob(s)", nullptr, p.blobsTotal)
+                                .arg(p.blobsDone),
+                            p.bytesPerSecond);
         }
     });
     QObject::connect(job, &CopyJob::blobFinished, job,
@@ -186,10 +156,8 @@ int cpCommand(const QStringList &arguments)
                                        << Qt::endl;
                          }
                      });
-    QObject::connect(job, &CopyJob::finished, job, [&ctx, job, source, target, &barShown](const CopyResult &r) {
-        if (barShown) {
-            ctx.err() << Qt::endl;
-        }
+    QObject::connect(job, &CopyJob::finished, job, [&ctx, job, source, target, printer](const CopyResult &r) {
+        printer->done();
         if (!r) {
             ctx.fail(r.error());
             for (const auto &[blob, error] : job->failedBlobs()) {
@@ -239,7 +207,8 @@ int cpCommand(const QStringList &arguments)
                 {tr("Sent"), tr("%1 in %2 s (%3)")
                                  .arg(humanSize(info.bytesSent))
                                  .arg(seconds, 0, 'f', 1)
-                                 .arg(speedText(seconds > 0 ? double(info.bytesSent) / seconds : 0.0))},
+                                 .arg(humanSize(seconds > 0 ? qint64(double(info.bytesSent) / seconds) : 0) +
+                                      QStringLiteral("/s"))},
                 {tr("Manifests"), QString::number(info.manifestsPushed)},
             };
             if (info.referrersCopied > 0) {

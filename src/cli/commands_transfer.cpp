@@ -4,6 +4,7 @@
 // the summary to stdout (aligned fields, or one JSON object with --json).
 #include "clicontext.h"
 #include "commands.h"
+#include "progress.h"
 
 #include "client/imageexport.h"
 #include "client/imageimport.h"
@@ -18,142 +19,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <cstdio>
-#ifdef Q_OS_UNIX
-#include <unistd.h>
-#endif
-
 namespace Minato::Cli {
 
 using namespace Minato::Client;
 
 namespace {
-
-bool stderrIsTerminal()
-{
-#ifdef Q_OS_UNIX
-    return isatty(fileno(stderr)) != 0;
-#else
-    return false;
-#endif
-}
-
-// Byte progress on stderr: a bar redrawn in place on a terminal, else a line per stage and per tenth.
-class ProgressPrinter
-{
-public:
-    enum class Mode { Bar, Lines, None };
-
-    ProgressPrinter(QTextStream &err, Mode mode)
-        : m_err(err)
-        , m_mode(mode)
-    {
-        m_clock.start();
-    }
-
-    void stage(const QString &label)
-    {
-        m_label = label;
-        m_lastTenth = -1;
-        m_stageClock.start();
-        if (m_mode == Mode::Lines) {
-            m_err << label << Qt::endl;
-        }
-    }
-
-    void update(qint64 done, qint64 total)
-    {
-        if (m_mode == Mode::None) {
-            return;
-        }
-        const int percent = total > 0 ? int(done * 100 / total) : 100;
-        if (m_mode == Mode::Lines) {
-            const int tenth = percent / 10;
-            if (tenth != m_lastTenth) {
-                m_lastTenth = tenth;
-                m_err << QStringLiteral("  %1%  %2 of %3").arg(percent, 3).arg(humanSize(done), humanSize(total))
-                      << Qt::endl;
-            }
-            return;
-        }
-        if (m_lastDraw.isValid() && m_lastDraw.elapsed() < 100 && done < total) {
-            return;
-        }
-        m_lastDraw.start();
-        constexpr int Width = 30;
-        const int filled = total > 0 ? int(done * Width / total) : Width;
-        const double seconds = qMax<qint64>(1, m_stageClock.elapsed()) / 1000.0;
-        const QString rate = humanSize(qint64(double(done) / seconds)) + QStringLiteral("/s");
-        m_err << '\r' << m_label << QStringLiteral(" [") << QString(filled, u'#') << QString(Width - filled, u' ')
-              << QStringLiteral("] ") << QStringLiteral("%1%").arg(percent, 3) << QStringLiteral("  ")
-              << humanSize(done) << QStringLiteral(" / ") << humanSize(total) << QStringLiteral("  ") << rate
-              << "\x1b[K" << Qt::flush;
-        m_barShown = true;
-    }
-
-    // Ends the bar's line before anything else is printed.
-    void done()
-    {
-        if (m_barShown) {
-            m_err << Qt::endl;
-            m_barShown = false;
-        }
-    }
-
-    double seconds() const { return m_clock.elapsed() / 1000.0; }
-
-private:
-    QTextStream &m_err;
-    Mode m_mode;
-    QString m_label;
-    int m_lastTenth = -1;
-    bool m_barShown = false;
-    QElapsedTimer m_clock;
-    QElapsedTimer m_stageClock;
-    QElapsedTimer m_lastDraw;
-};
-
-std::optional<ProgressPrinter::Mode> progressMode(Context &ctx, const CommandLine &cl)
-{
-    const QString mode = cl.value(QStringLiteral("progress"));
-    if (mode.isEmpty()) {
-        return stderrIsTerminal() ? ProgressPrinter::Mode::Bar : ProgressPrinter::Mode::Lines;
-    }
-    if (mode == u"bar") {
-        return ProgressPrinter::Mode::Bar;
-    }
-    if (mode == u"lines") {
-        return ProgressPrinter::Mode::Lines;
-    }
-    if (mode == u"none") {
-        return ProgressPrinter::Mode::None;
-    }
-    ctx.usage(tr("--progress takes bar, lines or none"));
-    return std::nullopt;
-}
-
-void addTransferOptions(CommandLine &cl)
-{
-    cl.parser().addOption({QStringLiteral("progress"),
-                           tr("How to show progress on stderr: bar (default on a terminal), lines, none."),
-                           QStringLiteral("MODE")});
-    cl.parser().addOption(
-        {QStringLiteral("parallel"), tr("Blobs transferred at a time (default 4)."), QStringLiteral("N")});
-}
-
-std::optional<int> parallelOption(Context &ctx, const CommandLine &cl)
-{
-    if (!cl.isSet(QStringLiteral("parallel"))) {
-        return 4;
-    }
-    bool ok = false;
-    const int n = cl.value(QStringLiteral("parallel")).toInt(&ok);
-    if (!ok || n < 1 || n > 32) {
-        ctx.usage(tr("--parallel wants a number from 1 to 32"));
-        return std::nullopt;
-    }
-    return n;
-}
 
 QString rateText(qint64 bytes, double seconds)
 {
