@@ -1,0 +1,275 @@
+#include "task.h"
+
+#include "appsession.h"
+#include "format.h"
+
+#include "client/registryclient.h"
+
+namespace Minato::App {
+
+Task::Task(QString title, bool countsBytes, QObject *parent)
+    : QObject(parent)
+    , m_title(std::move(title))
+    , m_countsBytes(countsBytes)
+{}
+
+Task::~Task() = default;
+
+void Task::start()
+{
+    if (m_started) {
+        return;
+    }
+    m_started = true;
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    ++m_runs;
+    run();
+}
+
+void Task::cancel()
+{
+    if (m_state != State::Running) {
+        return;
+    }
+    abort();
+    if (m_state == State::Running) {
+        markCancelled();
+    }
+}
+
+void Task::retry()
+{
+    if (!canRetry()) {
+        return;
+    }
+    m_state = State::Running;
+    m_error.clear();
+    m_done = 0;
+    m_speed = 0;
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    ++m_runs;
+    emit changed();
+    run();
+}
+
+void Task::setProgress(qint64 done, qint64 total, double bytesPerSecond, const QString &detail)
+{
+    m_done = done;
+    m_total = total;
+    m_speed = bytesPerSecond;
+    m_detail = detail;
+    emit changed();
+}
+
+void Task::setDetail(const QString &detail)
+{
+    m_detail = detail;
+    emit changed();
+}
+
+void Task::succeed(const QString &detail)
+{
+    m_detail = detail;
+    m_done = m_total;
+    end(State::Succeeded);
+}
+
+void Task::failWith(const QString &error, const QString &detail)
+{
+    m_error = error;
+    if (!detail.isEmpty()) {
+        m_detail = detail;
+    }
+    end(State::Failed);
+}
+
+void Task::markCancelled()
+{
+    m_detail = tr("Cancelled");
+    end(State::Cancelled);
+}
+
+void Task::end(State state)
+{
+    if (m_state != State::Running) {
+        return;
+    }
+    m_state = state;
+    m_speed = 0;
+    emit changed();
+    emit finished();
+}
+
+// ---- CopyTask ---------------------------------------------------------------------------------------------
+
+CopyTask::CopyTask(AppSession *session, Place source, Place target, Client::CopyJob::Options options,
+                   QObject *parent)
+    : Task(tr("Copy %1:%2 to %3/%4")
+               .arg(source.repository, source.reference, target.connection,
+                    target.repository + (target.reference.isEmpty() ? QString() : u':' + target.reference)),
+           true, parent)
+    , m_session(session)
+    , m_source(std::move(source))
+    , m_target(std::move(target))
+    , m_options(std::move(options))
+{}
+
+CopyTask::~CopyTask()
+{
+    if (m_job) {
+        disconnect(m_job, nullptr, this, nullptr);
+        m_job->cancel();
+        m_job->deleteLater();
+    }
+}
+
+void CopyTask::run()
+{
+    Client::RegistryClient *from = m_session ? m_session->client(m_source.connection) : nullptr;
+    Client::RegistryClient *to = m_session ? m_session->client(m_target.connection) : nullptr;
+    if (!from || !to) {
+        failWith(tr("The connection \"%1\" no longer exists.").arg(from ? m_target.connection : m_source.connection));
+        return;
+    }
+    Client::CopyJob::Image src;
+    src.repository = m_source.repository;
+    src.reference = m_source.reference;
+    Client::CopyJob::Image dst;
+    dst.repository = m_target.repository;
+    dst.reference = m_target.reference;
+    auto *job = new Client::CopyJob(from, src, to, dst, m_options, this);
+    m_job = job;
+    setDetail(tr("Reading the image…"));
+    connect(job, &Client::CopyJob::planned, this, [this](const Client::ImageGraph &graph) {
+        m_newIndex = graph.rewritten();
+        setDetail(tr("%1 to copy").arg(Format::size(graph.blobBytes())));
+    });
+    connect(job, &Client::CopyJob::progress, this, [this](const Client::CopyProgress &p) {
+        QString detail = tr("%1 of %2 blobs · %3 of %4")
+                             .arg(p.blobsDone)
+                             .arg(p.blobsTotal)
+                             .arg(Format::size(p.doneBytes), Format::size(p.totalBytes));
+        if (p.bytesPerSecond > 0) {
+            detail += tr(" · %1/s").arg(Format::size(qint64(p.bytesPerSecond)));
+        }
+        if (p.blobsDone == p.blobsTotal && p.manifestsTotal > 0) {
+            detail = tr("Pushing manifests: %1 of %2").arg(p.manifestsDone).arg(p.manifestsTotal);
+        }
+        setProgress(p.doneBytes, p.totalBytes, p.bytesPerSecond, detail);
+    });
+    connect(job, &Client::CopyJob::finished, this, [this, job](const Client::CopyResult &r) {
+        job->deleteLater();
+        m_job = nullptr;
+        if (r.isCancelled()) {
+            markCancelled();
+            return;
+        }
+        if (!r) {
+            failWith(r.error().message(), tr("%n blob(s) still to copy: Retry sends only those.", nullptr,
+                                             int(job->failedBlobs().size())));
+            return;
+        }
+        m_result = r.value();
+        const double seconds = double(r->elapsedMs) / 1000.0;
+        QString detail = tr("Copied: %1 sent in %2 s, %3 blobs already there")
+                             .arg(Format::size(r->bytesSent))
+                             .arg(seconds, 0, 'f', 1)
+                             .arg(r->blobsPresent + r->blobsMounted);
+        if (r->originalDigest.isValid()) {
+            detail += tr(" · a new index %1 (only some platforms): signatures of the original do not apply")
+                          .arg(Format::shortDigest(r->digest));
+        }
+        succeed(detail);
+    });
+    job->start();
+}
+
+void CopyTask::abort()
+{
+    if (m_job) {
+        m_job->cancel();
+    }
+}
+
+// ---- DeleteTagsTask ---------------------------------------------------------------------------------------
+
+DeleteTagsTask::DeleteTagsTask(AppSession *session, QString connection, QString repository, QStringList tags,
+                               QObject *parent)
+    : Task(tags.size() == 1 ? tr("Delete %1:%2").arg(repository, tags.constFirst())
+                            : tr("Delete %n tag(s) of %1", nullptr, int(tags.size())).arg(repository),
+           false, parent)
+    , m_session(session)
+    , m_connection(std::move(connection))
+    , m_repository(std::move(repository))
+    , m_pending(std::move(tags))
+{}
+
+DeleteTagsTask::~DeleteTagsTask()
+{
+    if (m_job) {
+        disconnect(m_job, nullptr, this, nullptr);
+        m_job->cancel();
+        m_job->deleteLater();
+    }
+}
+
+void DeleteTagsTask::run()
+{
+    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    if (!client) {
+        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
+        return;
+    }
+    m_failures.clear();
+    auto *job = new Client::BulkDelete(client, m_repository, m_pending, {}, this);
+    m_job = job;
+    const QStringList tags = m_pending;
+    setProgress(0, tags.size(), 0, tr("Deleting…"));
+    connect(job, &Client::BulkDelete::itemFinished, this, [this, tags](int index, const Client::DeleteResult &r) {
+        const QString tag = tags.value(index);
+        if (r) {
+            m_deleted.append(tag);
+            emit tagDeleted(m_connection, m_repository, tag);
+        } else if (!r.isCancelled()) {
+            m_failures.append({tag, r.error().message()});
+        }
+    });
+    connect(job, &Client::BulkDelete::progress, this, [this](int done, int total) {
+        setProgress(done, total, 0, tr("%1 of %2 tags").arg(done).arg(total));
+    });
+    connect(job, &Client::BulkDelete::finished, this, [this, job](const Client::BulkDeleteResult &r) {
+        job->deleteLater();
+        m_job = nullptr;
+        if (r.isCancelled()) {
+            markCancelled();
+            return;
+        }
+        if (!r) {
+            failWith(r.error().message());
+            return;
+        }
+        if (!m_failures.isEmpty()) {
+            QStringList failed;
+            for (const auto &[tag, why] : std::as_const(m_failures)) {
+                failed.append(tag);
+            }
+            m_pending = failed;
+            failWith(m_failures.constFirst().second,
+                     tr("Deleted %1, %n could not be: %2", nullptr, int(m_failures.size()))
+                         .arg(r->deleted)
+                         .arg(failed.join(QStringLiteral(", "))));
+            return;
+        }
+        succeed(tr("Deleted %n tag(s)", nullptr, r->deleted));
+    });
+    job->start();
+}
+
+void DeleteTagsTask::abort()
+{
+    if (m_job) {
+        m_job->cancel();
+    }
+}
+
+} // namespace Minato::App

@@ -1,0 +1,149 @@
+// The Tasks panel's model and tasks against real registries (two minato-registry processes filled with the
+// sample images): a copy whose progress reaches 100 % and ends Done, a copy cancelled while it runs, a delete
+// of several tags, a delete that fails for one tag and is retried for that tag only, and the model under
+// QAbstractItemModelTester throughout.
+#include "apptestsupport.h"
+
+#include "app/task.h"
+#include "app/taskspane.h"
+
+#include "embeddedregistryprocess.h"
+#include "sampleimages.h"
+
+#include "client/registryclient.h"
+#include "client/tagsquery.h"
+
+#include <QAbstractItemModelTester>
+#include <QListView>
+#include <QPushButton>
+#include <QSignalSpy>
+
+#include <catch2/catch.hpp>
+
+using namespace Minato::App;
+using namespace Minato::Test;
+
+namespace {
+
+struct TwoRegistries
+{
+    EmbeddedRegistryProcess source;
+    EmbeddedRegistryProcess target;
+    TestSession s;
+
+    TwoRegistries()
+    {
+        REQUIRE(source.start());
+        REQUIRE(target.start());
+        SampleImages samples(source.baseUrl());
+        samples.setLayerScale(64 * 1024); // a few MiB per image: the copy takes long enough to watch
+        QString error;
+        INFO(error.toStdString());
+        REQUIRE(samples.pushDemoSet(&error));
+        REQUIRE(s.addConnection(QStringLiteral("source"), source.baseUrl()));
+        REQUIRE(s.addConnection(QStringLiteral("target"), target.baseUrl()));
+    }
+};
+
+int targetStatus(const EmbeddedRegistryProcess &registry, const QString &repository, const QString &tag)
+{
+    QNetworkAccessManager nam;
+    QNetworkRequest request(QUrl(registry.baseUrl().toString() + QStringLiteral("/v2/%1/manifests/%2").arg(repository, tag)));
+    request.setRawHeader("Accept", "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json");
+    QNetworkReply *reply = nam.head(request);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    done.wait(10000);
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    reply->deleteLater();
+    return status;
+}
+
+} // namespace
+
+TEST_CASE("Tasks: a copy reaches 100 % and ends Done, a running copy can be cancelled", "[app][tasks]")
+{
+    TwoRegistries r;
+    TaskListModel tasks;
+    QAbstractItemModelTester tester(&tasks, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    TasksPane pane;
+    pane.setModel(&tasks);
+    pane.resize(600, 300);
+    pane.show();
+
+    QList<int> percents;
+    auto *copy = new CopyTask(r.s.session.get(), {QStringLiteral("source"), QStringLiteral("library/nginx"), QStringLiteral("1.27")},
+                              {QStringLiteral("target"), QStringLiteral("mirror/nginx"), {}}, {});
+    QObject::connect(copy, &Task::changed, copy, [copy, &percents]() {
+        if (copy->total() > 0) {
+            percents.append(int(copy->done() * 100 / copy->total()));
+        }
+    });
+    int runningSeen = -1;
+    QObject::connect(&tasks, &TaskListModel::runningChanged, &tasks, [&runningSeen](int n) { runningSeen = n; });
+    tasks.add(copy);
+    CHECK(tasks.rowCount() == 1);
+    CHECK(runningSeen == 1);
+    CHECK(pane.cancelButton()->isEnabled());
+    REQUIRE(waitUntil([&] { return !copy->isRunning(); }, 60000));
+    INFO(copy->errorText().toStdString());
+    REQUIRE(copy->state() == Task::State::Succeeded);
+    REQUIRE_FALSE(percents.isEmpty());
+    CHECK(percents.constLast() == 100);
+    CHECK(copy->detail().startsWith(QStringLiteral("Copied")));
+    CHECK(runningSeen == 0);
+    CHECK(targetStatus(r.target, QStringLiteral("mirror/nginx"), QStringLiteral("1.27")) == 200);
+    CHECK_FALSE(pane.cancelButton()->isEnabled());
+    CHECK(pane.clearButton()->isEnabled());
+
+    // Cancelled while it runs: Cancelled, nothing tagged in the target, Clear finished empties the list.
+    auto *second = new CopyTask(r.s.session.get(), {QStringLiteral("source"), QStringLiteral("team-a/api"), QStringLiteral("v1.2.3")},
+                                {QStringLiteral("target"), QStringLiteral("mirror/api"), {}}, {});
+    tasks.add(second);
+    REQUIRE(tasks.task(0) == second);
+    pane.view()->setCurrentIndex(tasks.index(0));
+    REQUIRE(pane.cancelButton()->isEnabled());
+    pane.cancelButton()->click();
+    CHECK(second->state() == Task::State::Cancelled);
+    CHECK(targetStatus(r.target, QStringLiteral("mirror/api"), QStringLiteral("v1.2.3")) == 404);
+    CHECK(pane.retryButton()->isEnabled() == false);
+    pane.clearButton()->click();
+    CHECK(waitUntil([&] { return tasks.rowCount() == 0; }));
+}
+
+TEST_CASE("Tasks: deleting tags, a failure retried for the failed tag only", "[app][tasks]")
+{
+    TwoRegistries r;
+    TaskListModel tasks;
+    QAbstractItemModelTester tester(&tasks, QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+    auto *remove = new DeleteTagsTask(r.s.session.get(), QStringLiteral("source"), QStringLiteral("library/alpine"),
+                                      {QStringLiteral("3.18"), QStringLiteral("3.19")});
+    QStringList gone;
+    QObject::connect(remove, &DeleteTagsTask::tagDeleted, remove,
+                     [&gone](const QString &, const QString &, const QString &tag) { gone.append(tag); });
+    tasks.add(remove);
+    REQUIRE(waitUntil([&] { return !remove->isRunning(); }));
+    INFO(remove->errorText().toStdString());
+    REQUIRE(remove->state() == Task::State::Succeeded);
+    CHECK(gone == QStringList{QStringLiteral("3.18"), QStringLiteral("3.19")});
+    CHECK(targetStatus(r.source, QStringLiteral("library/alpine"), QStringLiteral("3.18")) == 404);
+    CHECK(remove->done() == 2);
+
+    // One tag that does not exist: the task fails for it, says so, and a retry tries that tag only.
+    auto *partly = new DeleteTagsTask(r.s.session.get(), QStringLiteral("source"), QStringLiteral("library/alpine"),
+                                      {QStringLiteral("latest"), QStringLiteral("no-such-tag")});
+    tasks.add(partly);
+    REQUIRE(waitUntil([&] { return !partly->isRunning(); }));
+    REQUIRE(partly->state() == Task::State::Failed);
+    CHECK(partly->deleted() == QStringList{QStringLiteral("latest")});
+    REQUIRE(partly->failures().size() == 1);
+    CHECK(partly->failures().constFirst().first == QStringLiteral("no-such-tag"));
+    CHECK_FALSE(partly->errorText().isEmpty());
+    CHECK(partly->detail().contains(QStringLiteral("no-such-tag")));
+    REQUIRE(partly->canRetry());
+    partly->retry();
+    REQUIRE(waitUntil([&] { return !partly->isRunning(); }));
+    CHECK(partly->state() == Task::State::Failed);
+    CHECK(partly->runs() == 2);
+    CHECK(partly->deleted() == QStringList{QStringLiteral("latest")}); // nothing deleted twice
+}
