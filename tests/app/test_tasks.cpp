@@ -4,8 +4,13 @@
 // QAbstractItemModelTester throughout.
 #include "apptestsupport.h"
 
+#include "app/copydialog.h"
+#include "app/deletedialog.h"
 #include "app/task.h"
 #include "app/taskspane.h"
+
+#include "ui_copydialog.h"
+#include "ui_deletedialog.h"
 
 #include "embeddedregistryprocess.h"
 #include "sampleimages.h"
@@ -14,6 +19,7 @@
 #include "client/tagsquery.h"
 
 #include <QAbstractItemModelTester>
+#include <QTreeWidget>
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -146,4 +152,116 @@ TEST_CASE("Tasks: deleting tags, a failure retried for the failed tag only", "[a
     CHECK(partly->state() == Task::State::Failed);
     CHECK(partly->runs() == 2);
     CHECK(partly->deleted() == QStringList{QStringLiteral("latest")}); // nothing deleted twice
+}
+
+TEST_CASE("Copy dialog: a destination, platforms (a subset says it makes a new index), and the copy it starts",
+          "[app][tasks][dialogs]")
+{
+    TwoRegistries r;
+    const QList<Minato::Oci::Platform> platforms = {*Minato::Oci::Platform::parse(u"linux/amd64"),
+                                                    *Minato::Oci::Platform::parse(u"linux/arm64/v8"),
+                                                    *Minato::Oci::Platform::parse(u"linux/arm/v7")};
+    CopyDialog dialog(r.s.session.get(), {QStringLiteral("source"), QStringLiteral("library/nginx"), QStringLiteral("1.27")},
+                      platforms);
+    dialog.show();
+    Ui::CopyDialog *ui = dialog.ui();
+    CHECK(ui->connectionCombo->currentText() == QStringLiteral("target")); // another connection by default
+    CHECK(ui->repositoryEdit->text() == QStringLiteral("library/nginx"));
+    CHECK(ui->tagEdit->text() == QStringLiteral("1.27"));
+    CHECK(dialog.copyButton()->isEnabled());
+    CHECK(ui->subsetWarning->isHidden());
+    CHECK(dialog.options().platforms.isEmpty());
+
+    ui->repositoryEdit->setText(QStringLiteral("Not/Valid"));
+    CHECK_FALSE(dialog.copyButton()->isEnabled());
+    CHECK(ui->problemLabel->isVisible());
+    ui->repositoryEdit->setText(QStringLiteral("mirror/nginx"));
+    ui->connectionCombo->setCurrentText(QStringLiteral("source"));
+    ui->repositoryEdit->setText(QStringLiteral("library/nginx"));
+    CHECK_FALSE(dialog.copyButton()->isEnabled()); // where the image already is
+    ui->connectionCombo->setCurrentText(QStringLiteral("target"));
+    ui->repositoryEdit->setText(QStringLiteral("mirror/nginx"));
+    ui->tagEdit->setText(QStringLiteral("arm"));
+
+    ui->allPlatformsCheck->setChecked(false);
+    ui->platformList->item(0)->setCheckState(Qt::Unchecked);
+    CHECK(ui->subsetWarning->isVisible());
+    REQUIRE(dialog.options().platforms.size() == 2);
+    CHECK(dialog.options().platforms.constFirst().architecture == QStringLiteral("arm64"));
+    ui->platformList->item(1)->setCheckState(Qt::Unchecked);
+    ui->platformList->item(2)->setCheckState(Qt::Unchecked);
+    CHECK_FALSE(dialog.copyButton()->isEnabled()); // no platform chosen
+    ui->platformList->item(1)->setCheckState(Qt::Checked);
+    REQUIRE(dialog.copyButton()->isEnabled());
+
+    TaskListModel tasks;
+    auto *task = dialog.makeTask();
+    tasks.add(task);
+    REQUIRE(waitUntil([&] { return !task->isRunning(); }, 60000));
+    INFO(task->errorText().toStdString());
+    REQUIRE(task->state() == Task::State::Succeeded);
+    REQUIRE(task->result());
+    CHECK(task->result()->originalDigest.isValid());
+    CHECK(task->detail().contains(QStringLiteral("new index")));
+    CHECK(targetStatus(r.target, QStringLiteral("mirror/nginx"), QStringLiteral("arm")) == 200);
+}
+
+TEST_CASE("Delete dialog: lists what a delete touches, Cancel leaves it all, many tags need the name typed",
+          "[app][tasks][dialogs]")
+{
+    TwoRegistries r;
+    {
+        DeleteDialog dialog(r.s.session.get(), QStringLiteral("source"), QStringLiteral("library/alpine"),
+                            {QStringLiteral("3.20")});
+        dialog.show();
+        CHECK_FALSE(dialog.deleteButton()->isEnabled()); // not before the plan is known
+        REQUIRE(waitUntil([&] { return dialog.isPlanned(); }));
+        const QTreeWidget *tree = dialog.ui()->affectedTree;
+        REQUIRE(tree->topLevelItemCount() == 2);
+        CHECK(tree->topLevelItem(1)->text(0).contains(QStringLiteral("1 other tag")));
+        REQUIRE(tree->topLevelItem(1)->childCount() == 1);
+        CHECK(tree->topLevelItem(1)->child(0)->text(0) == QStringLiteral("latest"));
+        CHECK(dialog.affectedCount() == 2);
+        CHECK(dialog.deleteButton()->isEnabled());
+        CHECK(dialog.ui()->confirmEdit->isHidden());
+        dialog.reject();
+    }
+    CHECK(targetStatus(r.source, QStringLiteral("library/alpine"), QStringLiteral("3.20")) == 200);
+    {
+        // An image with a signature and an SBOM: both listed as left without their image.
+        DeleteDialog dialog(r.s.session.get(), QStringLiteral("source"), QStringLiteral("team-a/api"),
+                            {QStringLiteral("v1.2.3")});
+        REQUIRE(waitUntil([&] { return dialog.isPlanned(); }));
+        bool referrers = false;
+        for (int i = 0; i < dialog.ui()->affectedTree->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *item = dialog.ui()->affectedTree->topLevelItem(i);
+            referrers = referrers || (item->text(0).contains(QStringLiteral("left without")) && item->childCount() == 2);
+        }
+        CHECK(referrers);
+    }
+    {
+        const QStringList many = {QStringLiteral("v1.0.0"), QStringLiteral("v1.0.1"), QStringLiteral("v1.1.0"),
+                                  QStringLiteral("v1.1.1"), QStringLiteral("v1.1.2"), QStringLiteral("v1.2.0"),
+                                  QStringLiteral("v1.2.1"), QStringLiteral("v1.2.2"), QStringLiteral("v1.2.3"),
+                                  QStringLiteral("v1.10.0"), QStringLiteral("latest")};
+        DeleteDialog dialog(r.s.session.get(), QStringLiteral("source"), QStringLiteral("team-a/api"), many);
+        dialog.show();
+        REQUIRE(dialog.isPlanned());
+        CHECK(dialog.affectedCount() == 11);
+        REQUIRE(dialog.needsTypedConfirmation());
+        CHECK(dialog.ui()->confirmEdit->isVisible());
+        CHECK_FALSE(dialog.deleteButton()->isEnabled());
+        QTest::keyClicks(dialog.ui()->confirmEdit, QStringLiteral("team-a/ap"));
+        CHECK_FALSE(dialog.deleteButton()->isEnabled());
+        QTest::keyClicks(dialog.ui()->confirmEdit, QStringLiteral("i"));
+        REQUIRE(dialog.deleteButton()->isEnabled());
+        TaskListModel tasks;
+        auto *task = dialog.makeTask();
+        tasks.add(task);
+        REQUIRE(waitUntil([&] { return !task->isRunning(); }));
+        INFO(task->errorText().toStdString());
+        CHECK(task->state() == Task::State::Succeeded);
+        CHECK(task->deleted().size() == 11);
+        CHECK(targetStatus(r.source, QStringLiteral("team-a/api"), QStringLiteral("v1.0.0")) == 404);
+    }
 }
