@@ -17,7 +17,8 @@
 // A lag probe (a 5 ms precise QTimer on the GUI thread) records the gaps between its ticks; a stall is a gap
 // minus the 5 ms interval: how long the event loop could not react. QApplication::notify() is overridden to
 // time each event the loop dispatches, so phases 1 and 2 also list their slowest events (receiver class and
-// QEvent type): where a stall was spent. Peak RSS: VmHWM, with the window idle and at the end.
+// QEvent type, and the GUI thread's CPU time during it): where a stall was spent, or that it was spent waiting
+// for a core. Peak RSS: VmHWM, with the window idle and at the end.
 //
 // Prints one line of JSON (times in ms, relative to the action that started the phase) and exits 0, or a
 // sentence on stderr and exits 1.
@@ -53,6 +54,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <vector>
 
@@ -66,6 +68,15 @@ QElapsedTimer g_clock;
 double nowMs()
 {
     return double(g_clock.nsecsElapsed()) / 1e6;
+}
+
+// CPU time of the calling thread: an event that took 30 ms of wall time but 5 ms of CPU waited for a core
+// (the machine was busy), one that took 30 ms of both did the work itself.
+double threadCpuMs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
 }
 
 qint64 vmHwmKib()
@@ -93,6 +104,7 @@ public:
     {
         double at = 0; // end
         double ms = 0;
+        double cpuMs = 0; // of the GUI thread, during the event
         QString what;
     };
 
@@ -106,6 +118,7 @@ public:
         }
         ++m_depth;
         const double started = nowMs();
+        const double cpuStarted = threadCpuMs();
         const int type = int(event->type());
         const char *cls = receiver->metaObject()->className();
         const QString name = receiver->objectName();
@@ -116,6 +129,7 @@ public:
             Slow slow;
             slow.at = nowMs();
             slow.ms = ms;
+            slow.cpuMs = threadCpuMs() - cpuStarted;
             slow.what = QStringLiteral("%1%2 event %3")
                             .arg(QString::fromLatin1(cls), name.isEmpty() ? QString() : QLatin1Char('/') + name)
                             .arg(type);
@@ -124,7 +138,7 @@ public:
         return result;
     }
     void resetSlow() { m_slow.clear(); }
-    // The `n` slowest events since the last reset, as [ms after origin, ms, receiver and event type].
+    // The `n` slowest events since the last reset, as [ms after origin, ms, CPU ms, receiver and event type].
     QJsonArray slowest(double origin, int n) const
     {
         std::vector<Slow> sorted = m_slow;
@@ -132,7 +146,7 @@ public:
         QJsonArray out;
         for (size_t i = 0; i < sorted.size() && int(i) < n; ++i) {
             out.append(QJsonArray{std::round((sorted[i].at - origin) * 10) / 10, std::round(sorted[i].ms * 10) / 10,
-                                  sorted[i].what});
+                                  std::round(sorted[i].cpuMs * 10) / 10, sorted[i].what});
         }
         return out;
     }

@@ -190,7 +190,8 @@ for key, name in (("tag_filter", "tag filter"), ("repo_filter", "repository filt
 
 for key, name in (("repositories", "repositories"), ("tags", "tags")):
     print(f"\n{name}: per run, stalls over 20 ms [ms after the action, ms] and the slowest GUI-thread events "
-          "[ms after the action, ms, receiver and QEvent type (43 MetaCall: a queued call or signal, 77 UpdateRequest: a paint)]:")
+          "[ms after the action, ms, CPU ms of the GUI thread (less than ms: it waited for a core), receiver and QEvent type "
+          "(43 MetaCall: a queued call or signal, 77 UpdateRequest: a paint)]:")
     for i, r in enumerate(runs):
         print(f"  run {i + 1}: stalls {json.dumps(r[key]['long_stalls'])}; events {json.dumps(r[key]['slow_events'][:3])}")
 

@@ -230,6 +230,9 @@ void MainWindow::saveState()
     s->setValue(kSplitter, m_ui->splitter->saveState());
     s->setValue(kDetailSplitter, m_ui->detailSplitter->saveState());
     s->setValue(kTagsHeader, m_ui->tagsPane->view()->horizontalHeader()->saveState());
+    if (const QString shown = m_ui->repositoriesPane->connection(); !shown.isEmpty()) {
+        s->setValue(kLastConnection, shown);
+    }
     s->sync();
 }
 
@@ -241,7 +244,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::showConnection(const QString &name)
 {
-    m_session->settings()->setValue(kLastConnection, name);
+    // The connection shown is remembered when the window closes (saveState), not here: a QSettings write is
+    // synced to disk on the next turn of the GUI thread's event loop, in the middle of the first pages.
     m_ui->tagsPane->clear();
     m_ui->detailsPane->clear();
     m_ui->repositoriesPane->showConnection(name);

@@ -53,7 +53,7 @@ void TagTableModel::clear()
     beginResetModel();
     m_tags.clear();
     m_folded.clear();
-    std::unordered_map<QString, int, TagHash>().swap(m_index); // frees the buckets too
+    m_index = {}; // frees the table too
     m_meta.clear();
     m_order.clear();
     m_visible.clear();
@@ -68,9 +68,11 @@ void TagTableModel::append(const QStringList &tags)
     QList<int> shown;
     for (const QString &tag : tags) {
         const int i = int(m_tags.size());
-        if (tag.isEmpty() || !m_index.try_emplace(tag, i).second) {
+        Client::HashedName key(tag);
+        if (tag.isEmpty() || m_index.contains(key)) {
             continue; // empty, or a duplicate
         }
+        m_index.insert(std::move(key), i);
         m_tags.append(tag);
         m_folded.append(tag);
         m_order.append(i);
@@ -104,12 +106,12 @@ void TagTableModel::finishLoading()
 
 void TagTableModel::setMetadata(const TagMetadata &metadata)
 {
-    const auto it = m_index.find(metadata.tag);
-    if (it == m_index.end()) {
+    const auto it = m_index.constFind(Client::HashedName(metadata.tag));
+    if (it == m_index.cend()) {
         return;
     }
-    m_meta.insert(it->second, metadata);
-    const int row = m_rowOf[size_t(it->second)];
+    m_meta.insert(*it, metadata);
+    const int row = m_rowOf[size_t(*it)];
     if (row >= 0) {
         emit dataChanged(index(row, DigestColumn), index(row, CreatedColumn));
     }
@@ -117,11 +119,11 @@ void TagTableModel::setMetadata(const TagMetadata &metadata)
 
 const TagMetadata *TagTableModel::metadata(const QString &tag) const
 {
-    const auto it = m_index.find(tag);
-    if (it == m_index.end()) {
+    const auto it = m_index.constFind(Client::HashedName(tag));
+    if (it == m_index.cend()) {
         return nullptr;
     }
-    const auto meta = m_meta.constFind(it->second);
+    const auto meta = m_meta.constFind(*it);
     return meta == m_meta.constEnd() ? nullptr : &*meta;
 }
 
@@ -190,8 +192,8 @@ QString TagTableModel::tagAt(int row) const
 
 int TagTableModel::rowOf(const QString &tag) const
 {
-    const auto it = m_index.find(tag);
-    return it == m_index.end() ? -1 : m_rowOf[size_t(it->second)];
+    const auto it = m_index.constFind(Client::HashedName(tag));
+    return it == m_index.cend() ? -1 : m_rowOf[size_t(*it)];
 }
 
 int TagTableModel::naturalCompare(const QString &a, const QString &b)

@@ -19,13 +19,13 @@
 
 #include "filterindex.h"
 
+#include "client/hashedname.h"
 #include "client/tagmetadataprovider.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QStringList>
 
-#include <unordered_map>
 #include <vector>
 
 namespace Minato::App {
@@ -89,13 +89,10 @@ private:
 
     QStringList m_tags;
     FoldedNames m_folded;
-    // tag → index. Not a QHash: growing one past 65,536 entries rehashes for 20-50 ms on the GUI thread
-    // (measured here); std::unordered_map relinks its nodes instead (5-10 ms at its largest growth).
-    struct TagHash
-    {
-        size_t operator()(const QString &tag) const noexcept { return qHash(tag, QHashSeed::globalSeed()); }
-    };
-    std::unordered_map<QString, int, TagHash> m_index;
+    // tag → index, keyed by names that carry their hash (client/hashedname.h): a QHash<QString, int> hashes
+    // every tag again as it grows past 65,536 (20-50 ms on the GUI thread), a std::unordered_map frees
+    // 100,000 nodes one by one when cleared.
+    QHash<Client::HashedName, int> m_index;
     QHash<int, Client::TagMetadata> m_meta;
     QList<int> m_order;   // every tag, in the current sort order (arrival order until sorted)
     QList<int> m_visible; // the rows shown: m_order filtered

@@ -132,8 +132,8 @@ void ListQuery::deliver(const ListPage &page, const HttpResponse &response)
     QStringList fresh;
     fresh.reserve(page.items.size());
     for (const QString &item : page.items) {
-        if (!m_seen.contains(item)) {
-            m_seen.insert(item);
+        if (HashedName key(item); !m_seen.contains(key)) {
+            m_seen.insert(std::move(key));
             fresh.append(item);
         }
     }

@@ -12,6 +12,7 @@
 // A Link loop (a next URL already visited) or a page with nothing new (a registry ignoring `last`) ends
 // the listing successfully with stoppedOnLoop = true: what was listed is right, just not continued.
 
+#include "hashedname.h"
 #include "operation.h"
 #include "result.h"
 
@@ -93,7 +94,7 @@ private:
 
     int m_pageSize;
     QSet<QString> m_visited;
-    QSet<QString> m_seen;
+    QSet<HashedName> m_seen; // every name listed so far, to drop repeats (hashedname.h: why not QSet<QString>)
     QList<QStringList> m_pending;
     ListSummary m_summary;
 };
