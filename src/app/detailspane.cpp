@@ -318,9 +318,7 @@ void DetailsPane::reload()
 void DetailsPane::fail(const ClientError &error)
 {
     m_failed = true;
-    const bool login = error.kind() == ClientError::Kind::Auth || error.kind() == ClientError::Kind::AuthRequired
-                       || error.kind() == ClientError::Kind::CredentialStore;
-    m_banner->showError(error.message(), login ? tr("Edit connection…") : QString());
+    m_banner->showClientError(error);
     if (!m_inspection) {
         m_message->setText({});
         m_stack->setCurrentWidget(m_message);

@@ -218,9 +218,7 @@ void RepositoriesPane::onFinished(bool ok, const ClientError *error, bool stoppe
                           .arg(e.message().toHtmlEscaped()));
     } else {
         emit connectionState(m_connection, ConnectionsPane::State::Failing, e.message());
-        const bool login = e.kind() == ClientError::Kind::Auth || e.kind() == ClientError::Kind::AuthRequired
-                           || e.kind() == ClientError::Kind::CredentialStore || e.kind() == ClientError::Kind::Tls;
-        m_banner->showError(e.message(), login ? tr("Edit connection…") : QString());
+        m_banner->showClientError(e);
         if (m_model->totalCount() == 0) {
             m_stack->setCurrentWidget(m_message);
             m_messageText->setText({});

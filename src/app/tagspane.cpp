@@ -241,10 +241,7 @@ void TagsPane::startListing()
         m_model->finishLoading();
         if (!result) {
             const ClientError &e = result.error();
-            const bool login = e.kind() == ClientError::Kind::Auth || e.kind() == ClientError::Kind::AuthRequired
-                               || e.kind() == ClientError::Kind::CredentialStore
-                               || e.kind() == ClientError::Kind::NotFoundOrPrivate;
-            m_banner->showError(e.message(), login ? tr("Edit connection…") : QString());
+            m_banner->showClientError(e);
             if (m_model->totalCount() == 0) {
                 m_message->setText({});
                 m_stack->setCurrentWidget(m_message);
