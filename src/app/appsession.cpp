@@ -8,6 +8,8 @@
 #include "client/keychaincredentialstore.h"
 #include "client/registryclient.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -35,14 +37,22 @@ AppSession::AppSession(const Options &options, QObject *parent)
                      : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat))
     , m_profiles(m_settings.get())
 {
-    if (options.credentials) {
+    if (options.credentials && !options.dockerConfig) {
         m_store = options.credentials;
     } else {
-        auto config = Client::DockerConfig::load();
-        m_keychain = std::make_unique<Client::KeychainCredentialStore>(
-            Client::KeychainCredentialStore::configuredService());
-        m_resolver = std::make_unique<Client::CredentialResolver>(config ? config.value() : Client::DockerConfig(),
-                                                                  m_keychain.get());
+        DockerLogins logins =
+            readDockerLogins(options.dockerConfig.value_or(Client::DockerConfig::Sources::fromEnvironment()));
+        m_loginFileProblem = logins.problem;
+        if (!m_loginFileProblem.isEmpty()) {
+            qWarning("%s", qPrintable(m_loginFileProblem));
+        }
+        Client::CredentialStore *own = options.credentials;
+        if (!own) {
+            m_keychain =
+                std::make_unique<Client::KeychainCredentialStore>(Client::KeychainCredentialStore::configuredService());
+            own = m_keychain.get();
+        }
+        m_resolver = std::make_unique<Client::CredentialResolver>(std::move(logins.config), own);
         m_store = m_resolver.get();
     }
     const QString cacheDir = options.cacheDirectory.isEmpty()
@@ -57,6 +67,34 @@ AppSession::~AppSession()
     for (const auto &client : std::as_const(m_clients)) {
         delete client.data();
     }
+}
+
+AppSession::DockerLogins AppSession::readDockerLogins(const Client::DockerConfig::Sources &sources)
+{
+    DockerLogins logins;
+    QStringList paths;
+    if (!sources.dockerConfig.isEmpty()) {
+        paths.append(sources.dockerConfig);
+    }
+    paths.append(sources.podmanAuthFiles);
+    QStringList problems;
+    for (const QString &path : std::as_const(paths)) {
+        if (!QFileInfo::exists(path)) {
+            continue; // no file, no logins: nothing to say
+        }
+        const auto one = Client::DockerConfig::loadFile(path);
+        if (one) {
+            logins.config.merge(one.value());
+        } else {
+            problems.append(
+                tr("Could not read logins from %1: %2.").arg(QDir::toNativeSeparators(path), one.error().reason));
+        }
+    }
+    if (!problems.isEmpty()) {
+        problems.append(tr("Minato uses its own keychain logins meanwhile."));
+        logins.problem = problems.join(u' ');
+    }
+    return logins;
 }
 
 ConnectionProfile AppSession::dockerHubProfile()

@@ -15,6 +15,7 @@
 
 #include "client/connectionprofile.h"
 #include "client/credentials.h"
+#include "client/dockerconfig.h"
 #include "client/profilestore.h"
 
 #include <QHash>
@@ -49,7 +50,19 @@ public:
         QString settingsFile;                         // empty: the app's QSettings (shared with minatoctl)
         Client::CredentialStore *credentials = nullptr; // not owned; null: docker config + system keychain
         QString cacheDirectory;                       // empty: CacheLocation/digests
+        // docker's config.json and podman's auth.json, asked before `credentials`. nullopt: the environment's
+        // files (DOCKER_CONFIG, REGISTRY_AUTH_FILE, …) when `credentials` is null, none otherwise (tests).
+        std::optional<Client::DockerConfig::Sources> dockerConfig;
     };
+
+    // The login files that could be read, merged in order, and a sentence for each one that could not (an
+    // unreadable or malformed file is skipped, not fatal: the others and the keychain still work).
+    struct DockerLogins
+    {
+        Client::DockerConfig config;
+        QString problem; // empty when every file that exists was read
+    };
+    static DockerLogins readDockerLogins(const Client::DockerConfig::Sources &sources);
 
     explicit AppSession(const Options &options, QObject *parent = nullptr);
     ~AppSession() override;
@@ -87,6 +100,10 @@ public:
     Client::RegistryClient *makeClient(const Client::ConnectionProfile &profile,
                                        const std::optional<Client::Credentials> &login, QObject *parent);
 
+    // A sentence for the status bar when docker's or podman's login file could not be read ("Could not read
+    // logins from /home/a/.docker/config.json: line 3, column 5 is not valid JSON (…). …"); empty otherwise.
+    const QString &loginFileProblem() const { return m_loginFileProblem; }
+
     Client::DigestCache *digestCache() const { return m_cache.get(); }
     Client::CredentialStore *credentialStore() const;
     QSettings *settings() const { return m_settings.get(); }
@@ -111,6 +128,7 @@ private:
     std::unique_ptr<Client::KeychainCredentialStore> m_keychain;
     std::unique_ptr<Client::CredentialResolver> m_resolver;
     Client::CredentialStore *m_store = nullptr;
+    QString m_loginFileProblem;
     std::unique_ptr<Client::DigestCache> m_cache;
     QHash<QString, QPointer<Client::RegistryClient>> m_clients; // by lower-case name
 };

@@ -19,6 +19,7 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QHeaderView>
+#include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -148,7 +149,34 @@ void MainWindow::setUp()
     setUpToolBar();
     setUpTheme();
     restoreState();
-    statusBar()->showMessage(tr("Ready"));
+    if (const QString problem = m_session->loginFileProblem(); !problem.isEmpty()) {
+        showLoginFileProblem(problem);
+    } else {
+        statusBar()->showMessage(tr("Ready"));
+    }
+}
+
+void MainWindow::showLoginFileProblem(const QString &problem)
+{
+    // A lasting note, not a timed message: it stays until the file is fixed (read again at the next start).
+    // Other messages cover it while they show.
+    auto *box = new QWidget(statusBar());
+    box->setObjectName(QStringLiteral("loginFileProblem"));
+    auto *layout = new QHBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *icon = new QLabel(box);
+    const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(size, size));
+    auto *text = new QLabel(problem, box);
+    text->setObjectName(QStringLiteral("loginFileProblemText"));
+    text->setTextFormat(Qt::PlainText);
+    text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    text->setToolTip(problem);
+    // Narrow windows cut the sentence; the tooltip keeps all of it.
+    text->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    layout->addWidget(icon);
+    layout->addWidget(text, 1);
+    statusBar()->addWidget(box, 1);
 }
 
 void MainWindow::setUpToolBar()

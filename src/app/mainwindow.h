@@ -67,6 +67,7 @@ private:
     void restoreState();
     void saveState();
     void showConnection(const QString &name);
+    void showLoginFileProblem(const QString &problem);
 
     std::unique_ptr<AppSession> m_ownedSession;
     AppSession *m_session = nullptr;

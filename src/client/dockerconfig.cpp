@@ -82,9 +82,13 @@ Expected<DockerConfig> DockerConfig::parse(const QByteArray &json, const QString
     QJsonParseError jsonError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &jsonError);
     if (jsonError.error != QJsonParseError::NoError) {
-        return ParseError{
-            fileName,
-            tr("not valid JSON (%1 at offset %2)").arg(jsonError.errorString(), QString::number(jsonError.offset))};
+        // People open the file in an editor: a line and column say where to look, a byte offset does not.
+        const qsizetype at = std::clamp<qsizetype>(jsonError.offset, 0, json.size());
+        const QByteArray before = json.left(at);
+        const qsizetype line = before.count('\n') + 1;
+        const qsizetype column = at - (before.lastIndexOf('\n') + 1) + 1;
+        return ParseError{fileName, tr("line %1, column %2 is not valid JSON (%3)")
+                                        .arg(QString::number(line), QString::number(column), jsonError.errorString())};
     }
     if (!document.isObject()) {
         return ParseError{fileName, tr("the top level must be a JSON object")};

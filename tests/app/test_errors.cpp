@@ -1,16 +1,22 @@
-// Errors told in place: the one rule for "Edit connection…" in the panes' error banners.
+// Errors and problems told in place: the one rule for "Edit connection…" in the panes' error banners, and a
+// docker/podman login file that cannot be read, named in the status bar.
+#include "app/appsession.h"
 #include "app/errorbanner.h"
+#include "app/mainwindow.h"
 #include "app/repositoriespane.h"
 #include "app/tagspane.h"
 
 #include "client/clienterror.h"
+#include "client/credentialstore.h"
 
 #include "apptestsupport.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QVBoxLayout>
 
 #include <catch2/catch.hpp>
@@ -23,6 +29,35 @@ using Minato::Test::waitUntil;
 namespace {
 
 const QByteArray kDenied = R"({"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]})";
+
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()) {
+        return {};
+    }
+    return path;
+}
+
+// A session on temporary files whose docker and podman login files are the given ones (not the person's).
+struct LoginFileSession
+{
+    QTemporaryDir dir;
+    Minato::Client::MemoryCredentialStore keychain;
+    std::unique_ptr<AppSession> session;
+
+    explicit LoginFileSession(const Minato::Client::DockerConfig::Sources &sources)
+    {
+        Minato::Test::initAppOnce();
+        AppSession::Options options;
+        options.settingsFile = dir.filePath(QStringLiteral("minato.ini"));
+        options.cacheDirectory = dir.filePath(QStringLiteral("cache"));
+        options.credentials = &keychain;
+        options.dockerConfig = sources;
+        session = std::make_unique<AppSession>(options);
+    }
+};
 
 } // namespace
 
@@ -115,4 +150,61 @@ TEST_CASE("Panes: a registry that cannot be reached offers Edit connection… be
     REQUIRE(waitUntil([&] { return !tags->isLoading(); }));
     REQUIRE(tags->banner()->isVisible());
     CHECK(tags->banner()->actionButton()->isVisible());
+}
+
+TEST_CASE("AppSession: an unreadable docker config.json is named in the status bar, the other login files still count",
+          "[app][errors]")
+{
+    QTemporaryDir files;
+    REQUIRE(files.isValid());
+    Minato::Client::DockerConfig::Sources sources;
+    // A missing comma on line 3.
+    sources.dockerConfig =
+        writeFile(files, QStringLiteral("config.json"),
+                  "{\n  \"auths\": {\n    \"ghcr.io\": {\"auth\": \"YTpi\"} \"quay.io\": {}\n  }\n}\n");
+    sources.podmanAuthFiles = {
+        writeFile(files, QStringLiteral("auth.json"),
+                  R"({"auths": {"registry.example.com": {"auth": ")" + QByteArray("alice:s3cret").toBase64()
+                      + R"("}}})"),
+        files.filePath(QStringLiteral("missing.json")), // not there: nothing to say
+    };
+    LoginFileSession s(sources);
+
+    const QString problem = s.session->loginFileProblem();
+    INFO(problem.toStdString());
+    CHECK(problem.startsWith(
+        QStringLiteral("Could not read logins from %1: line 3, column ").arg(sources.dockerConfig)));
+    CHECK(problem.contains(QStringLiteral("is not valid JSON")));
+    CHECK(problem.endsWith(QStringLiteral("Minato uses its own keychain logins meanwhile.")));
+    CHECK_FALSE(problem.contains(QStringLiteral("auth.json")));
+    CHECK_FALSE(problem.contains(QStringLiteral("missing.json")));
+
+    // podman's file was still read, in front of the session's own store.
+    std::optional<Minato::Client::CredentialResult> found;
+    QObject context;
+    s.session->credentialStore()->lookup(u"registry.example.com", &context,
+                                         [&found](const Minato::Client::CredentialResult &r) { found = r; });
+    REQUIRE(waitUntil([&] { return found.has_value(); }, 5000));
+    REQUIRE(found->ok());
+    CHECK(found->credentials().username == QStringLiteral("alice"));
+
+    // The window says it in its status bar, and keeps saying it.
+    MainWindow window(s.session.get());
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto *note = window.statusBar()->findChild<QWidget *>(QStringLiteral("loginFileProblem"));
+    REQUIRE(note);
+    CHECK(note->isVisible());
+    auto *text = note->findChild<QLabel *>(QStringLiteral("loginFileProblemText"));
+    REQUIRE(text);
+    CHECK(text->text() == problem);
+    CHECK(window.statusBar()->currentMessage().isEmpty());
+
+    // Files that read well: no note, the usual "Ready".
+    sources.dockerConfig = writeFile(files, QStringLiteral("good.json"), R"({"auths": {}})");
+    LoginFileSession fine(sources);
+    CHECK(fine.session->loginFileProblem().isEmpty());
+    MainWindow calm(fine.session.get());
+    CHECK_FALSE(calm.statusBar()->findChild<QWidget *>(QStringLiteral("loginFileProblem")));
+    CHECK(calm.statusBar()->currentMessage() == QStringLiteral("Ready"));
 }

@@ -201,7 +201,10 @@ TEST_CASE("credentials: Malformed files are errors naming the file and the probl
     sources.dockerConfig = broken;
     const auto config = DockerConfig::load(sources);
     REQUIRE_FALSE(config.hasValue());
-    CHECK(config.error().message().startsWith(broken + QStringLiteral(": not valid JSON")));
+    CHECK(config.error().message().startsWith(broken + QStringLiteral(": line 1, column 36 is not valid JSON")));
+    // Where to look in an editor: the line and column of the mistake, not a byte offset.
+    CHECK(parseError("{\n  \"auths\": {\n    \"ghcr.io\": {\"auth\": x}\n  }\n}")
+              .contains(QStringLiteral("line 3, column 25 is not valid JSON")));
 
     CHECK(parseError("[]").contains(QStringLiteral("top level must be a JSON object")));
     CHECK(parseError(R"({"auths": []})").contains(QStringLiteral("\"auths\" must be an object")));
