@@ -138,7 +138,9 @@ void ConnectionDialog::setUp()
 {
     m_ui->setupUi(this);
     for (const Preset &p : kPresets) {
-        m_ui->kindCombo->addItem(ConnectionProfile::kindName(p.kind), int(p.kind));
+        // Product names stay as they are; the generic kind is a description, in the person's language.
+        m_ui->kindCombo->addItem(p.kind == Kind::Generic ? tr("OCI registry") : ConnectionProfile::kindName(p.kind),
+                                 int(p.kind));
     }
     m_ui->errorLabel->hide();
     QPalette errorPalette = m_ui->errorLabel->palette();

@@ -38,6 +38,7 @@ ConnectionsPane::ConnectionsPane(QWidget *parent)
     add->setObjectName(QStringLiteral("addConnectionTool"));
     add->setText(QStringLiteral("+"));
     add->setToolTip(tr("Add a connection"));
+    add->setAccessibleName(tr("Add a connection")); // "+" is not a name a screen reader can say
     add->setAutoRaise(true);
     connect(add, &QToolButton::clicked, this, &ConnectionsPane::addRequested);
     headerRow->addWidget(m_header, 1);

@@ -22,7 +22,7 @@ QString size(qint64 bytes)
         return QStringLiteral("—");
     }
     if (bytes < 1000) {
-        return tr("%1 B").arg(bytes);
+        return tr("%1 B").arg(QLocale().toString(bytes));
     }
     static const char *const units[] = {QT_TRANSLATE_NOOP("Minato::App::Format", "%1 kB"),
                                         QT_TRANSLATE_NOOP("Minato::App::Format", "%1 MB"),
@@ -34,7 +34,7 @@ QString size(qint64 bytes)
         value /= 1000.0;
         ++unit;
     }
-    return tr(units[unit]).arg(QString::number(value, 'f', 1));
+    return tr(units[unit]).arg(QLocale().toString(value, 'f', 1)); // 1.5 MB, or 1,5 MB where that is written
 }
 
 QString relativeTime(const QDateTime &when, const QDateTime &now)

@@ -21,6 +21,7 @@
 #include <QHeaderView>
 #include <QHBoxLayout>
 #include <QInputDialog>
+#include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -403,18 +404,20 @@ void MainWindow::focusFilter()
 
 void MainWindow::showShortcuts()
 {
-    const QList<QPair<QString, QString>> rows = {
-        {QStringLiteral("Ctrl+L"), tr("Go to a reference (paste ghcr.io/org/app:1.2)")},
-        {QStringLiteral("Ctrl+F"), tr("Filter the repositories, or the tags when they have the focus")},
-        {QStringLiteral("F5"), tr("Refresh what is shown")},
-        {QStringLiteral("Ctrl+N"), tr("Add a connection")},
-        {QStringLiteral("Tab"), tr("Move between panes")},
-        {QStringLiteral("F1"), tr("This overview")},
-        {QStringLiteral("Ctrl+Q"), tr("Quit")},
+    // The actions' own shortcuts, written the way this platform and language write keys (Strg+F, ⌘F …).
+    const QList<QPair<QKeySequence, QString>> rows = {
+        {m_ui->actionGoTo->shortcut(), tr("Go to a reference (paste ghcr.io/org/app:1.2)")},
+        {m_ui->actionFilter->shortcut(), tr("Filter the repositories, or the tags when they have the focus")},
+        {m_ui->actionRefresh->shortcut(), tr("Refresh what is shown")},
+        {m_ui->actionAddConnection->shortcut(), tr("Add a connection")},
+        {QKeySequence(Qt::Key_Tab), tr("Move between panes")},
+        {m_ui->actionShortcuts->shortcut(), tr("This overview")},
+        {m_ui->actionQuit->shortcut(), tr("Quit")},
     };
     QString html = QStringLiteral("<table cellspacing='6'>");
     for (const auto &[key, what] : rows) {
-        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(key, what.toHtmlEscaped());
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                    .arg(key.toString(QKeySequence::NativeText).toHtmlEscaped(), what.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"), html, QMessageBox::Close, this);
