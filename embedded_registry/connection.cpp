@@ -4,6 +4,7 @@
 #include "registryinfo.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QLocale>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -12,6 +13,15 @@
 #include <winsock2.h>
 #else
 #include <sys/socket.h>
+#endif
+
+#ifdef Q_OS_LINUX
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <pthread.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
 #endif
 
 namespace Minato::Registry {
@@ -80,6 +90,52 @@ void halfClose(qintptr descriptor)
     ::shutdown(static_cast<int>(descriptor), SHUT_WR);
 #endif
 }
+
+#ifdef Q_OS_LINUX
+// sendfile(2) per pump: at most this much, then the worker's other connections get their turn.
+constexpr qint64 sendFileBudget = 8 * 1024 * 1024;
+// When the socket is full (EAGAIN), this much of the file goes through QTcpSocket::write instead: its bytesWritten
+// says when the socket has room again, without a second QSocketNotifier beside Qt's own on the descriptor.
+constexpr qint64 sendFileWakeBytes = 64 * 1024;
+
+// sendfile(2) has no MSG_NOSIGNAL: a send to a peer that is gone (EPIPE) raises SIGPIPE, whose default action ends
+// the process. Qt ignores SIGPIPE process-wide once it handles a socket (minato-registry's /proc/PID/status SigIgn
+// gains it with the first connection), and QTcpSocket's own write(2) relies on that (with the default action put
+// back, its write after a reset ends the process: seen under strace). sendfile does not rely on it: SIGPIPE is
+// blocked on this thread around the calls, and one they raised is taken back before the mask is restored.
+class SigPipeBlock
+{
+public:
+    SigPipeBlock()
+    {
+        sigemptyset(&m_pipe);
+        sigaddset(&m_pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &m_pipe, &m_previous);
+        sigset_t pending;
+        sigemptyset(&pending);
+        m_pendingBefore = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    }
+    ~SigPipeBlock()
+    {
+        if (m_raised && !m_pendingBefore) {
+            const timespec zero{};
+            while (sigtimedwait(&m_pipe, nullptr, &zero) < 0 && errno == EINTR) {
+            }
+        }
+        pthread_sigmask(SIG_SETMASK, &m_previous, nullptr);
+    }
+    SigPipeBlock(const SigPipeBlock &) = delete;
+    SigPipeBlock &operator=(const SigPipeBlock &) = delete;
+
+    void noteBrokenPipe() { m_raised = true; }
+
+private:
+    sigset_t m_pipe;
+    sigset_t m_previous;
+    bool m_pendingBefore = false;
+    bool m_raised = false;
+};
+#endif
 
 bool hasConnectionOption(const HttpHeaders &headers, QByteArrayView option)
 {
@@ -187,6 +243,11 @@ void Connection::schedulePump()
         m_pumpAgain = true;
         return;
     }
+    postPump();
+}
+
+void Connection::postPump()
+{
     if (!m_pumpScheduled) {
         m_pumpScheduled = true;
         QMetaObject::invokeMethod(
@@ -600,6 +661,16 @@ void Connection::respondStream(int status, HttpHeaders headers, std::unique_ptr<
                 pump();
             }
         });
+        m_sendFileFd = -1;
+#ifdef Q_OS_LINUX
+        // TLS needs the bytes in user space (QSslSocket encrypts them), and only a plain file has pages to lend.
+        auto *file = qobject_cast<QFile *>(m_stream.get());
+        if (m_limits.sendFile && file && !file->isSequential() && file->handle() >= 0 &&
+            !qobject_cast<QSslSocket *>(m_socket)) {
+            m_sendFileFd = file->handle();
+            m_sendFileOffset = file->pos(); // the handler positioned it at the first byte (a Range's start)
+        }
+#endif
         setTimer(TimerKind::Send, m_limits.bodyTimeout);
     }
     schedulePump();
@@ -607,6 +678,10 @@ void Connection::respondStream(int status, HttpHeaders headers, std::unique_ptr<
 
 void Connection::stepStream()
 {
+    if (m_sendFileFd >= 0) {
+        stepSendFile();
+        return;
+    }
     if (m_scratch.size() < m_limits.chunkBytes) {
         m_scratch.resize(m_limits.chunkBytes);
     }
@@ -630,10 +705,123 @@ void Connection::stepStream()
         m_streamRemaining -= got;
     }
     if (m_streamRemaining == 0) {
-        m_stream.reset();
-        setTimer(TimerKind::None, {});
-        m_pumpAgain = true;
+        endStream();
     }
+}
+
+void Connection::endStream()
+{
+    m_stream.reset();
+    m_sendFileFd = -1;
+    setTimer(TimerKind::None, {});
+    m_pumpAgain = true;
+}
+
+// The body of a file response on a plain socket, with sendfile(2). The bytes must reach the kernel in response
+// order, and Qt's write buffer may hold some that came first (the head, a wake-up chunk): sendfile runs only when
+// QTcpSocket has nothing buffered. It then runs non-blocking until the socket is full (EAGAIN), the body is sent or
+// the per-pump budget is spent. On EAGAIN one ordinary chunk is handed to QTcpSocket::write, whose bytesWritten
+// (emitted once the socket had room for it) pumps again; after the budget a queued pump lets the worker's other
+// connections run first. Everything else (the end of the body before a pipelined response, the send timeout, a
+// client that goes away) works as on the buffered path.
+void Connection::stepSendFile()
+{
+#ifdef Q_OS_LINUX
+    if (m_socket->bytesToWrite() > 0) {
+        m_socket->flush(); // the head now, not one event-loop turn later
+        if (m_phase == Phase::Closed || !m_stream) {
+            return; // the flush found the client gone
+        }
+        if (m_socket->bytesToWrite() > 0) {
+            return; // bytesWritten pumps again
+        }
+    }
+    const int socketFd = static_cast<int>(m_socket->socketDescriptor());
+    SigPipeBlock sigPipe;
+    qint64 budget = sendFileBudget;
+    bool progressed = false;
+    int error = 0;
+    while (m_streamRemaining > 0 && budget > 0) {
+        off_t offset = static_cast<off_t>(m_sendFileOffset);
+        const ssize_t sent =
+            ::sendfile(socketFd, m_sendFileFd, &offset, static_cast<size_t>(qMin(m_streamRemaining, budget)));
+        if (sent > 0) {
+            m_sendFileOffset += sent;
+            m_streamRemaining -= sent;
+            budget -= sent;
+            m_counters->sendFileBytes.fetch_add(sent, std::memory_order_relaxed);
+            progressed = true;
+            continue;
+        }
+        error = sent < 0 ? errno : 0;
+        if (error != EINTR) {
+            break;
+        }
+        error = 0;
+    }
+    if (progressed && m_timerKind == TimerKind::Send) {
+        m_timer.start(); // the client is taking the response: the send timeout starts over
+    }
+    if (m_streamRemaining == 0) {
+        endStream();
+        return;
+    }
+    if (budget <= 0) {
+        postPump();
+        return;
+    }
+    if (error == EAGAIN) { // == EWOULDBLOCK on Linux
+        sendFileWakeChunk();
+        return;
+    }
+    if (error == EINVAL || error == ENOSYS || error == EOPNOTSUPP) {
+        // A file system whose files cannot be spliced: the rest goes through the buffered path, from where
+        // sendfile stopped.
+        if (m_stream->seek(m_sendFileOffset)) {
+            m_sendFileFd = -1;
+            m_pumpAgain = true;
+            return;
+        }
+    }
+    if (error == EPIPE) {
+        sigPipe.noteBrokenPipe();
+    }
+    if (error == 0) {
+        // The response is already promised a length it cannot have: the only honest end is a close, by which the
+        // client knows the message is incomplete (RFC 9112 §6.3, §8).
+        qWarning("Minato::Registry::Connection: the response body ended %lld bytes early; closing",
+                 static_cast<long long>(m_streamRemaining));
+    } else if (error != EPIPE && error != ECONNRESET) {
+        qWarning("Minato::Registry::Connection: sendfile: %s; closing", std::strerror(error));
+    }
+    abort(); // EPIPE, ECONNRESET: the client is gone
+#endif
+}
+
+void Connection::sendFileWakeChunk()
+{
+#ifdef Q_OS_LINUX
+    const qint64 want = qMin(m_streamRemaining, sendFileWakeBytes);
+    if (m_scratch.size() < want) {
+        m_scratch.resize(want);
+    }
+    ssize_t got = -1;
+    do {
+        got = ::pread(m_sendFileFd, m_scratch.data(), static_cast<size_t>(want), static_cast<off_t>(m_sendFileOffset));
+    } while (got < 0 && errno == EINTR);
+    if (got <= 0) {
+        qWarning("Minato::Registry::Connection: the response body ended %lld bytes early; closing",
+                 static_cast<long long>(m_streamRemaining));
+        abort();
+        return;
+    }
+    m_socket->write(m_scratch.constData(), got); // buffered by Qt, written when the socket has room
+    m_sendFileOffset += got;
+    m_streamRemaining -= got;
+    if (m_streamRemaining == 0) {
+        endStream(); // a pipelined response's head queues behind the chunk in Qt's buffer
+    }
+#endif
 }
 
 void Connection::finishExchange()
@@ -753,6 +941,7 @@ void Connection::onSocketGone()
         m_socket->abort();
     }
     m_stream.reset();
+    m_sendFileFd = -1;
     m_buffer.clear();
     if (m_bodyDone) {
         auto done = std::move(m_bodyDone);

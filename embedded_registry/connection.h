@@ -12,8 +12,9 @@
 // It implements the wire side of Exchange (exchange.h): requests are read one at a time, so requests
 // pipelined behind the one in flight wait in the socket (in order) and responses leave in order. Bodies
 // stream in bounded pieces both ways (see ConnectionLimits); memory per connection stays well under 1 MiB
-// whatever the body size. The Connection deletes itself (deleteLater) once its socket is closed and no
-// handler still holds its exchange; finished() is emitted once, when the socket is closed.
+// whatever the body size. A file response on a plain-HTTP socket goes out with sendfile(2) on Linux (see
+// ConnectionLimits::sendFile and stepSendFile()). The Connection deletes itself (deleteLater) once its socket
+// is closed and no handler still holds its exchange; finished() is emitted once, when the socket is closed.
 
 #include "exchange.h"
 #include "requestparser.h"
@@ -55,6 +56,10 @@ struct ConnectionLimits
     qint64 socketReadBufferBytes = 512 * 1024;
     // Size of each read of a body from the socket and of each piece of a streamed response.
     qint64 chunkBytes = 256 * 1024;
+    // A response streamed from a plain file (QFile) on a plain-HTTP socket is sent with Linux sendfile(2): the
+    // kernel moves page-cache pages to the socket, no copy through user space. TLS connections, other devices
+    // and other systems always copy. `minato-registry --no-sendfile` turns it off, for comparison.
+    bool sendFile = true;
 };
 
 // Counters shared by the connections of one server; every field is updated from several threads.
@@ -65,6 +70,7 @@ struct ConnectionCounters
     std::atomic<qint64> rejectedConnections{0}; // answered 503 because of the connection limit
     std::atomic<qint64> totalRequests{0};       // heads parsed (including ones answered with an error)
     std::atomic<qint64> peakBufferedBytes{0};   // most unread request bytes held in memory by one connection
+    std::atomic<qint64> sendFileBytes{0};       // response body bytes sent with sendfile(2)
 
     void notePeakBuffered(qint64 bytes)
     {
@@ -135,6 +141,10 @@ private:
     void stepHead();
     void stepBody();
     void stepStream();
+    void stepSendFile();
+    void sendFileWakeChunk();
+    void endStream();
+    void postPump();
     void stepDiscard();
     void stepClosing();
     void startExchange(HttpRequest request);
@@ -202,6 +212,10 @@ private:
     std::function<void(const BodyResult &)> m_bodyDone;
     std::unique_ptr<QIODevice> m_stream;
     qint64 m_streamRemaining = 0;
+    // sendfile(2) streaming: m_stream's descriptor (-1: the buffered path) and the offset of its next byte (the
+    // file position itself is not moved; the QFile is only read from again after a fallback seek).
+    int m_sendFileFd = -1;
+    qint64 m_sendFileOffset = 0;
 };
 
 } // namespace Minato::Registry

@@ -1,6 +1,6 @@
 // minato-registry: the embedded OCI registry, headless — the same library the app runs in-process.
 //
-//   minato-registry [serve] [--listen 127.0.0.1:5000] [--root DIR] [--no-fsync] [--read-only]
+//   minato-registry [serve] [--listen 127.0.0.1:5000] [--root DIR] [--no-fsync] [--no-sendfile] [--read-only]
 //                   [--tls-cert FILE --tls-key FILE] [--workers N] [--log-level error|warn|info]
 //                   [--htpasswd FILE | --auth-config FILE] [--auth basic|token]
 //                   [--token-realm URL] [--token-service NAME] [--token-issuer NAME]
@@ -194,6 +194,9 @@ int main(int argc, char *argv[])
                                   QStringLiteral("dir"), QStringLiteral("registry-data"));
     const QCommandLineOption noFsync(QStringLiteral("no-fsync"),
                                      tr("Do not fsync before renames: faster, for throwaway CI registries."));
+    const QCommandLineOption noSendfile(QStringLiteral("no-sendfile"),
+                                        tr("Send blobs by copying them through user space instead of with "
+                                           "sendfile(2) (plain HTTP on Linux; TLS always copies). For comparison."));
     const QCommandLineOption readOnly(QStringLiteral("read-only"), tr("Refuse pushes and deletes."));
     const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), tr("PEM certificate (chain) to serve HTTPS."),
                                      QStringLiteral("file"));
@@ -235,8 +238,8 @@ int main(int argc, char *argv[])
                                            tr("Seconds an access token is valid (default 300)."),
                                            QStringLiteral("seconds"), QStringLiteral("300"));
     for (const auto *option :
-         {&listen, &root, &noFsync, &readOnly, &tlsCert, &tlsKey, &workers, &logLevel, &htpasswd, &authConfig,
-          &authMode, &tokenRealm, &tokenService, &tokenIssuer, &tokenKey, &tokenCert, &tokenLifetime}) {
+         {&listen, &root, &noFsync, &noSendfile, &readOnly, &tlsCert, &tlsKey, &workers, &logLevel, &htpasswd,
+          &authConfig, &authMode, &tokenRealm, &tokenService, &tokenIssuer, &tokenKey, &tokenCert, &tokenLifetime}) {
         parser.addOption(*option);
     }
     parser.process(app);
@@ -261,6 +264,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     serverOptions.workerCount = parser.value(workers).toInt();
+    serverOptions.limits.sendFile = !parser.isSet(noSendfile);
     if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
         err << tr("minato-registry: --tls-cert and --tls-key go together.") << Qt::endl;
         return 2;

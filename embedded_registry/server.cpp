@@ -304,6 +304,7 @@ ServerStats Server::stats() const
     s.rejectedConnections = m_counters->rejectedConnections.load();
     s.totalRequests = m_counters->totalRequests.load();
     s.peakBufferedBytes = m_counters->peakBufferedBytes.load();
+    s.sendFileBytes = m_counters->sendFileBytes.load();
     return s;
 }
 

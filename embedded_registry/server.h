@@ -73,6 +73,7 @@ struct ServerStats
     qint64 rejectedConnections = 0;
     qint64 totalRequests = 0;
     qint64 peakBufferedBytes = 0; // most unread request bytes one connection held in memory at once
+    qint64 sendFileBytes = 0;     // response body bytes sent with sendfile(2) (ConnectionLimits::sendFile)
 };
 
 class Server final : public QTcpServer

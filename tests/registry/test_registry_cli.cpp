@@ -69,6 +69,7 @@ TEST_CASE("minato-registry reports its version and the spec it implements", "[re
     const Run help = runRegistry({QStringLiteral("--help")});
     CHECK(help.exitCode == 0);
     CHECK(help.out.contains(QStringLiteral("distribution-spec 1.1")));
+    CHECK(help.out.contains(QStringLiteral("--no-sendfile"))); // the buffered copy, for comparison (bench/)
 }
 
 TEST_CASE("minato-registry refuses unknown commands and bad options with a reason", "[registry]")
