@@ -98,6 +98,9 @@ RepositoriesPane::RepositoriesPane(QWidget *parent)
     });
     connect(m_model, &RepositoryModel::countsChanged, this, &RepositoriesPane::updateCount);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &where, int first, int last) {
+        if (!m_pendingRepository.isEmpty()) {
+            selectRepository(QString(m_pendingRepository)); // a copy: selectRepository() clears the member
+        }
         if (where.isValid()) {
             return;
         }
@@ -127,6 +130,7 @@ void RepositoriesPane::clear()
     delete m_vendor;
     m_vendor = nullptr;
     m_connection.clear();
+    m_pendingRepository.clear();
     m_model->clear();
     m_banner->hide();
     m_title->setText(tr("Repositories"));
@@ -303,6 +307,7 @@ void RepositoriesPane::updateCount()
 void RepositoriesPane::selectRepository(const QString &repository)
 {
     const QModelIndex index = m_model->indexOf(repository);
+    m_pendingRepository = index.isValid() || !isLoading() ? QString() : repository;
     if (index.isValid() && m_view->currentIndex() != index) {
         const QSignalBlocker block(m_view->selectionModel());
         m_view->setCurrentIndex(index);
@@ -323,6 +328,7 @@ void RepositoriesPane::focusFilter()
 
 void RepositoriesPane::onCurrentChanged()
 {
+    m_pendingRepository.clear(); // the person chose another one meanwhile
     const QString repository = currentRepository();
     if (!repository.isEmpty()) {
         emit repositorySelected(m_connection, repository);

@@ -50,7 +50,8 @@ public:
     void reload();
     void clear();
     const QString &connection() const { return m_connection; }
-    // Selects the repository in the tree when it is listed (no signal when it is the current one).
+    // Selects the repository in the tree, without a signal: now when it is listed, else as soon as it arrives
+    // (Ctrl+L opens a repository while its connection is still listing).
     void selectRepository(const QString &repository);
     QString currentRepository() const;
     void focusFilter();
@@ -78,6 +79,7 @@ private:
 
     AppSession *m_session = nullptr;
     QString m_connection;
+    QString m_pendingRepository; // selectRepository() before the repository was listed
     QPointer<Client::ListQuery> m_query;
     Client::VendorApi *m_vendor = nullptr;
     bool m_dockerHub = false;

@@ -196,6 +196,8 @@ TEST_CASE("Browse: Ctrl+L opens an index, the platform chooser picks an image, a
     CHECK(details->findChild<QTextBrowser *>(QStringLiteral("overviewView"))->toPlainText().contains(
         QStringLiteral("for all 3 platforms")));
     CHECK(w.connectionsPane()->currentConnection() == QStringLiteral("lab"));
+    // The repository is selected in the tree too, once the listing that Ctrl+L started has reached it.
+    CHECK(waitUntil([&] { return w.repositoriesPane()->currentRepository() == QStringLiteral("library/nginx"); }));
 
     loaded.clear();
     details->choosePlatform(QStringLiteral("linux/arm64/v8"));
