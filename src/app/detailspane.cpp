@@ -125,6 +125,19 @@ QTreeWidgetItem *addRow(QTreeWidget *tree, const QString &key, const QString &va
     return item;
 }
 
+// The same row rhythm as the tags table above: a few pixels more than the font. (A style sheet did this before,
+// but a widget with a style sheet keeps the palette it was polished with: switching to the dark theme left these
+// tables white.)
+class RowPaddingDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        return QStyledItemDelegate::sizeHint(option, index) + QSize(4, 6);
+    }
+};
+
 QTreeWidget *makeTree(QWidget *parent, const QString &objectName, const QStringList &headers)
 {
     auto *tree = new QTreeWidget(parent);
@@ -135,8 +148,7 @@ QTreeWidget *makeTree(QWidget *parent, const QString &objectName, const QStringL
     tree->setAlternatingRowColors(true);
     tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     tree->header()->setStretchLastSection(true);
-    // The same row rhythm as the tags table above.
-    tree->setStyleSheet(QStringLiteral("QTreeView::item { padding: 3px 2px; }"));
+    tree->setItemDelegate(new RowPaddingDelegate(tree));
     return tree;
 }
 

@@ -2,7 +2,9 @@
 #include "app/application.h"
 #include "app/buildinfo.h"
 #include "app/connectionspane.h"
+#include "app/detailspane.h"
 #include "app/mainwindow.h"
+#include "app/theme.h"
 
 #include "apptestsupport.h"
 #include "testsupport.h"
@@ -154,5 +156,29 @@ TEST_CASE("Help > About and F1 open their dialogs from the menu", "[app]")
             CHECK(seen.contains(QStringLiteral("Ctrl+L")));
             CHECK(seen.contains(QStringLiteral("F5")));
         }
+    }
+}
+
+TEST_CASE("Switching the theme repaints every details table in the new palette", "[app]")
+{
+    TestSession s;
+    MainWindow window(s.session.get());
+    window.show();
+    const auto base = [&window](const char *name) {
+        auto *tree = window.detailsPane()->findChild<QTreeWidget *>(QString::fromLatin1(name));
+        REQUIRE(tree);
+        return tree->viewport()->palette().color(tree->viewport()->backgroundRole()).lightness();
+    };
+    Theme::apply(Theme::Mode::Dark);
+    QApplication::processEvents();
+    for (const char *name : {"layersView", "configView", "historyView", "referrersView"}) {
+        INFO(name);
+        CHECK(base(name) < 128);
+    }
+    Theme::apply(Theme::Mode::Light);
+    QApplication::processEvents();
+    for (const char *name : {"layersView", "configView", "historyView", "referrersView"}) {
+        INFO(name);
+        CHECK(base(name) > 128);
     }
 }
