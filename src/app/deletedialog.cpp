@@ -23,7 +23,7 @@ DeleteDialog::DeleteDialog(AppSession *session, QString connection, QString repo
     , m_tags(std::move(tags))
 {
     m_ui->setupUi(this);
-    m_delete = m_ui->buttons->addButton(m_tags.size() == 1 ? tr("&Delete") : tr("&Delete %n tag(s)", nullptr, int(m_tags.size())),
+    m_delete = m_ui->buttons->addButton(m_tags.size() == 1 ? tr("&Delete") : tr("&Delete %1 tags").arg(m_tags.size()),
                                         QDialogButtonBox::DestructiveRole);
     // Cancel is the default: Enter never deletes.
     m_ui->buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
@@ -31,12 +31,13 @@ DeleteDialog::DeleteDialog(AppSession *session, QString connection, QString repo
     connect(m_ui->buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_ui->confirmEdit, &QLineEdit::textChanged, this, &DeleteDialog::updateButton);
     setWindowTitle(m_tags.size() == 1 ? tr("Delete %1:%2").arg(m_repository, m_tags.constFirst())
-                                      : tr("Delete %n tag(s) of %1", nullptr, int(m_tags.size())).arg(m_repository));
+                                      : tr("Delete %1 tags of %2").arg(m_tags.size()).arg(m_repository));
     m_ui->headline->setText(
         m_tags.size() == 1
             ? tr("Delete the tag <b>%1</b> of %2 on %3?")
                   .arg(m_tags.constFirst().toHtmlEscaped(), m_repository.toHtmlEscaped(), m_connection.toHtmlEscaped())
-            : tr("Delete these %n tag(s) of <b>%1</b> on %2?", nullptr, int(m_tags.size()))
+            : tr("Delete these %1 tags of <b>%2</b> on %3?")
+                  .arg(m_tags.size())
                   .arg(m_repository.toHtmlEscaped(), m_connection.toHtmlEscaped()));
     m_ui->explanation->setText(tr("Only the tag name goes where the registry (or its own API) can do that. Where it "
                                   "can only delete images by digest, Minato deletes the image only when no other "
@@ -99,8 +100,8 @@ void DeleteDialog::showPlan(const Client::DeletePlan &plan)
     Q_UNUSED(tag)
     if (!plan.otherTags.isEmpty()) {
         auto *group = new QTreeWidgetItem(
-            tree, {tr("%n other tag(s) name the same image: they stay, and keep the image", nullptr,
-                      int(plan.otherTags.size()))});
+            tree, {Format::plural(plan.otherTags.size(), tr("1 other tag names the same image: it stays, and keeps the image"),
+                            tr("%1 other tags name the same image: they stay, and keep the image"))});
         for (const QString &other : plan.otherTags) {
             new QTreeWidgetItem(group, {other});
         }
@@ -108,8 +109,9 @@ void DeleteDialog::showPlan(const Client::DeletePlan &plan)
     }
     if (!plan.children.isEmpty()) {
         auto *group = new QTreeWidgetItem(
-            tree, {tr("%n child manifest(s) of the index: removed with it only if the image itself is deleted", nullptr,
-                      int(plan.children.size()))});
+            tree, {Format::plural(plan.children.size(),
+                            tr("1 child manifest of the index: removed with it only if the image itself is deleted"),
+                            tr("%1 child manifests of the index: removed with them only if the image itself is deleted"))});
         for (const Client::PlannedChild &child : plan.children) {
             const QString platform =
                 child.descriptor.platform ? child.descriptor.platform->toString() : Format::shortDigest(child.descriptor.digest);
@@ -119,8 +121,9 @@ void DeleteDialog::showPlan(const Client::DeletePlan &plan)
     }
     if (!plan.referrers.isEmpty()) {
         auto *group = new QTreeWidgetItem(
-            tree, {tr("%n signature(s), SBOM(s) or attestation(s) left without their image if it is deleted", nullptr,
-                      int(plan.referrers.size()))});
+            tree, {Format::plural(plan.referrers.size(),
+                            tr("1 signature, SBOM or attestation left without its image if the image is deleted"),
+                            tr("%1 signatures, SBOMs or attestations left without their image if it is deleted"))});
         for (const Client::PlannedReferrer &referrer : plan.referrers) {
             new QTreeWidgetItem(group, {Client::artifactKindName(referrer.referrer.kind) + QStringLiteral(" ") +
                                         Format::shortDigest(referrer.referrer.descriptor.digest)});

@@ -2,19 +2,26 @@
 //
 //   minato [REFERENCE]                   opens a reference at start (as Ctrl+L does): ghcr.io/org/app:1.2
 //   minato --theme light|dark|system     for this run (the View menu's setting is kept otherwise)
-//   minato --screenshot FILE [--about] [--tab N] [--wait-ms N]
+//   minato --screenshot FILE [--about | --connection-dialog | --delete-dialog | --tasks] [--tab N] [--wait-ms N]
 //       renders the window (or the About dialog) to a PNG once it has been laid out, painted and — when a
 //       reference was given — its details have loaded (or N ms passed), then exits: used by
-//       scripts/screenshot.sh for the README and docs.
+//       scripts/screenshot.sh for the README and docs. --delete-dialog: the delete confirmation of the
+//       reference's tag, once it lists what the delete touches. --tasks: the window with the Tasks panel after
+//       a copy of the reference into mirror/<repository> and a delete that fails (a tag that is not there).
 #include "aboutdialog.h"
 #include "application.h"
 #include "connectiondialog.h"
+#include "deletedialog.h"
 #include "detailspane.h"
 #include "mainwindow.h"
+#include "tagspane.h"
+#include "task.h"
+#include "taskspane.h"
 #include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QTabWidget>
 #include <QTextStream>
 #include <QTimer>
@@ -48,7 +55,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption waitMs(QStringLiteral("wait-ms"),
                                     QApplication::translate("main", "With --screenshot: the longest wait (ms)."),
                                     QStringLiteral("N"), QStringLiteral("15000"));
-    parser.addOptions({screenshot, about, connectionDialog, theme, tab, waitMs});
+    const QCommandLineOption deleteDialog(
+        QStringLiteral("delete-dialog"),
+        QApplication::translate("main", "With --screenshot and a reference: capture the delete confirmation."));
+    const QCommandLineOption tasks(
+        QStringLiteral("tasks"),
+        QApplication::translate("main", "With --screenshot and a reference: capture the window with sample tasks."));
+    parser.addOptions({screenshot, about, connectionDialog, deleteDialog, tasks, theme, tab, waitMs});
     parser.process(app);
 
     if (parser.isSet(theme)) {
@@ -75,10 +88,34 @@ int main(int argc, char *argv[])
         const QString file = parser.value(screenshot);
         const bool aboutShot = parser.isSet(about);
         const bool dialogShot = parser.isSet(connectionDialog);
+        const bool deleteShot = parser.isSet(deleteDialog);
+        const bool tasksShot = parser.isSet(tasks);
         const int tabIndex = parser.value(tab).toInt();
-        auto grab = [&window, file, aboutShot, dialogShot, tabIndex] {
+        auto grab = [&window, file, aboutShot, dialogShot, deleteShot, tabIndex] {
+            static bool done = false; // the details' loaded() and the time limit may both arrive
+            if (done) {
+                return;
+            }
+            done = true;
             int rc = 0;
-            if (dialogShot) {
+            if (deleteShot) {
+                Minato::App::TagsPane *tags = window.tagsPane();
+                Minato::App::DeleteDialog dialog(window.session(), tags->connection(), tags->repository(),
+                                                 {tags->currentTag()}, &window);
+                dialog.show();
+                QEventLoop wait; // until it lists what the delete touches (at most 10 s)
+                QTimer poll;
+                QObject::connect(&poll, &QTimer::timeout, &wait, [&wait, &dialog] {
+                    if (dialog.isPlanned()) {
+                        wait.quit();
+                    }
+                });
+                poll.start(50);
+                QTimer::singleShot(10000, &wait, &QEventLoop::quit);
+                wait.exec();
+                QApplication::processEvents();
+                rc = dialog.grab().save(file) ? 0 : 1;
+            } else if (dialogShot) {
                 Minato::App::ConnectionDialog dialog(window.session(), &window);
                 dialog.preset(Minato::Client::ConnectionProfile::Kind::Ghcr);
                 dialog.show();
@@ -95,7 +132,27 @@ int main(int argc, char *argv[])
             }
             QApplication::exit(rc);
         };
-        if (!reference.isEmpty() && !aboutShot) {
+        if (!reference.isEmpty() && !aboutShot && tasksShot) {
+            // A copy of the reference into mirror/<repository> and a delete that fails, both finished, then the shot.
+            QObject::connect(window.detailsPane(), &Minato::App::DetailsPane::loaded, &window, [&window, grab] {
+                Minato::App::TagsPane *tags = window.tagsPane();
+                auto *model = window.tasks();
+                if (model->rowCount() > 0) {
+                    return;
+                }
+                model->add(new Minato::App::DeleteTagsTask(window.session(), tags->connection(), tags->repository(),
+                                                           {QStringLiteral("1.0-rc1")}));
+                model->add(new Minato::App::CopyTask(
+                    window.session(), {tags->connection(), tags->repository(), tags->currentTag()},
+                    {tags->connection(), QStringLiteral("mirror/") + tags->repository(), {}}, {}));
+                QObject::connect(model, &Minato::App::TaskListModel::runningChanged, &window, [grab](int running) {
+                    if (running == 0) {
+                        QTimer::singleShot(600, grab);
+                    }
+                });
+            });
+            QTimer::singleShot(parser.value(waitMs).toInt(), &window, grab);
+        } else if (!reference.isEmpty() && !aboutShot) {
             // After the details have loaded and the tags table has had a moment to fill its rows.
             QObject::connect(window.detailsPane(), &Minato::App::DetailsPane::loaded, &window,
                              [grab] { QTimer::singleShot(1200, grab); });

@@ -4,20 +4,28 @@
 #include "appsession.h"
 #include "connectiondialog.h"
 #include "connectionspane.h"
+#include "copydialog.h"
+#include "deletedialog.h"
 #include "detailspane.h"
+#include "format.h"
 #include "repositoriespane.h"
 #include "tagspane.h"
 #include "tagtablemodel.h"
+#include "task.h"
+#include "taskspane.h"
 #include "theme.h"
 #include "ui_mainwindow.h"
 
 #include "client/registryclient.h"
+#include "client/tagmetadataprovider.h"
+#include "oci/mediatype.h"
 #include "oci/reference.h"
 
 #include <QActionGroup>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QHeaderView>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -147,6 +155,7 @@ void MainWindow::setUp()
     connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refresh);
     connect(m_ui->actionFilter, &QAction::triggered, this, &MainWindow::focusFilter);
 
+    setUpTasks();
     setUpToolBar();
     setUpTheme();
     restoreState();
@@ -267,8 +276,119 @@ void MainWindow::saveState()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (const int running = m_tasks->runningCount(); running > 0) {
+        QMessageBox box(QMessageBox::Question, tr("Tasks are running"),
+                        Format::plural(running, tr("1 task is still running."), tr("%1 tasks are still running.")) +
+                            QLatin1Char(' ') +
+                            tr("Stop and quit? What finished stays done; a copy can be run again later and sends "
+                               "only what is missing."),
+                        QMessageBox::NoButton, this);
+        QPushButton *stop = box.addButton(tr("Stop and quit"), QMessageBox::DestructiveRole);
+        box.addButton(tr("Keep running"), QMessageBox::RejectRole);
+        box.setDefaultButton(qobject_cast<QPushButton *>(box.buttons().constLast()));
+        box.exec();
+        if (box.clickedButton() != stop) {
+            event->ignore();
+            return;
+        }
+        m_tasks->cancelAll();
+    }
     saveState();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::setUpTasks()
+{
+    m_tasks = new TaskListModel(this);
+    m_tasksPane = new TasksPane(this);
+    m_tasksPane->setModel(m_tasks);
+    m_tasksDock = new QDockWidget(tr("Tasks"), this);
+    m_tasksDock->setObjectName(QStringLiteral("tasksDock")); // saveState() keeps where it is
+    m_tasksDock->setWidget(m_tasksPane);
+    m_tasksDock->setAllowedAreas(Qt::BottomDockWidgetArea | Qt::RightDockWidgetArea);
+    addDockWidget(Qt::BottomDockWidgetArea, m_tasksDock);
+    m_tasksDock->hide(); // until there is a task (or the person asks: View > Tasks)
+    connect(m_tasksDock, &QDockWidget::visibilityChanged, m_ui->actionShowTasks, &QAction::setChecked);
+    connect(m_ui->actionShowTasks, &QAction::triggered, m_tasksDock, &QDockWidget::setVisible);
+
+    m_tasksStatus = new QLabel(this);
+    m_tasksStatus->setObjectName(QStringLiteral("tasksStatus"));
+    statusBar()->addPermanentWidget(m_tasksStatus);
+    m_tasksStatus->hide();
+    connect(m_tasks, &TaskListModel::runningChanged, this, [this](int running) {
+        m_tasksStatus->setText(Format::plural(running, tr("1 task running"), tr("%1 tasks running")));
+        m_tasksStatus->setVisible(running > 0);
+    });
+    connect(m_tasks, &TaskListModel::taskAdded, this, [this](Task *task) {
+        m_tasksDock->show();
+        // A delete changes the list of tags: the tags pane follows when it shows that repository.
+        if (auto *removal = qobject_cast<DeleteTagsTask *>(task)) {
+            connect(removal, &Task::finished, this, [this, removal]() {
+                if (m_ui->tagsPane->connection() == removal->connection() &&
+                    m_ui->tagsPane->repository() == removal->repository() && !removal->deleted().isEmpty()) {
+                    m_ui->detailsPane->clear();
+                    m_ui->tagsPane->reload();
+                }
+            });
+        }
+        connect(task, &Task::finished, this, [this, task]() {
+            if (task->state() == Task::State::Failed) {
+                statusBar()->showMessage(tr("%1: failed — see Tasks").arg(task->title()), 8000);
+            }
+        });
+    });
+
+    connect(m_ui->actionCopyTo, &QAction::triggered, this, &MainWindow::copyTo);
+    connect(m_ui->actionDeleteTags, &QAction::triggered, this, &MainWindow::deleteTags);
+    // The tag table's context menu offers the same actions.
+    m_ui->tagsPane->view()->addAction(m_ui->actionCopyTo);
+    m_ui->tagsPane->view()->addAction(m_ui->actionDeleteTags);
+    connect(m_ui->tagsPane, &TagsPane::tagSelected, this, &MainWindow::updateTagActions);
+    connect(m_ui->tagsPane->view()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MainWindow::updateTagActions);
+    connect(m_ui->tagsPane->model(), &QAbstractItemModel::modelReset, this, &MainWindow::updateTagActions);
+    updateTagActions();
+}
+
+void MainWindow::updateTagActions()
+{
+    const QStringList selected = m_ui->tagsPane->selectedTags();
+    m_ui->actionCopyTo->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
+    m_ui->actionDeleteTags->setEnabled(!selected.isEmpty());
+    m_ui->actionDeleteTags->setText(selected.size() > 1 ? tr("&Delete %1 tags…").arg(selected.size())
+                                                        : tr("&Delete…"));
+}
+
+void MainWindow::copyTo()
+{
+    TagsPane *tags = m_ui->tagsPane;
+    const QString tag = tags->currentTag();
+    if (tag.isEmpty()) {
+        return;
+    }
+    // The platforms of an index, when the tag's details are known (otherwise every platform is copied).
+    QList<Oci::Platform> platforms;
+    if (const Client::TagMetadata *metadata = tags->model()->metadata(tag);
+        metadata && Oci::MediaType::isIndex(metadata->mediaType)) {
+        platforms = metadata->platforms;
+    }
+    CopyDialog dialog(m_session, {tags->connection(), tags->repository(), tag}, platforms, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_tasks->add(dialog.makeTask());
+    }
+}
+
+void MainWindow::deleteTags()
+{
+    TagsPane *tags = m_ui->tagsPane;
+    const QStringList selected = tags->selectedTags();
+    if (selected.isEmpty()) {
+        return;
+    }
+    DeleteDialog dialog(m_session, tags->connection(), tags->repository(), selected, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_tasks->add(dialog.makeTask());
+    }
 }
 
 void MainWindow::showConnection(const QString &name)
@@ -410,6 +530,9 @@ void MainWindow::showShortcuts()
         {m_ui->actionFilter->shortcut(), tr("Filter the repositories, or the tags when they have the focus")},
         {m_ui->actionRefresh->shortcut(), tr("Refresh what is shown")},
         {m_ui->actionAddConnection->shortcut(), tr("Add a connection")},
+        {m_ui->actionCopyTo->shortcut(), tr("Copy the tag's image to another connection or repository")},
+        {m_ui->actionDeleteTags->shortcut(), tr("Delete the selected tags (after a confirmation)")},
+        {m_ui->actionShowTasks->shortcut(), tr("Show or hide the running and finished tasks")},
         {QKeySequence(Qt::Key_Tab), tr("Move between panes")},
         {m_ui->actionShortcuts->shortcut(), tr("This overview")},
         {m_ui->actionQuit->shortcut(), tr("Quit")},

@@ -11,6 +11,9 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
+class QLabel;
+
 #include <memory>
 
 namespace Ui {
@@ -24,6 +27,8 @@ class ConnectionsPane;
 class DetailsPane;
 class RepositoriesPane;
 class TagsPane;
+class TaskListModel;
+class TasksPane;
 
 class MainWindow final : public QMainWindow
 {
@@ -40,6 +45,11 @@ public:
     RepositoriesPane *repositoriesPane() const;
     TagsPane *tagsPane() const;
     DetailsPane *detailsPane() const;
+    // Long jobs (copies, deletes of many tags): they outlive the panes, and the window asks before closing
+    // while one runs.
+    TaskListModel *tasks() const { return m_tasks; }
+    TasksPane *tasksPane() const { return m_tasksPane; }
+    QDockWidget *tasksDock() const { return m_tasksDock; }
 
     // Opens "host/repo:tag" or "…@sha256:…" (docker's reference grammar, "nginx" meaning Docker Hub):
     // selects or adds the connection, opens the repository and the tag. Returns a sentence when the text
@@ -55,6 +65,9 @@ public slots:
     void goToReference();
     void refresh();
     void focusFilter();
+    // The tag shown (or the tags selected) in the tags pane: the copy dialog, the delete confirmation.
+    void copyTo();
+    void deleteTags();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -68,10 +81,16 @@ private:
     void saveState();
     void showConnection(const QString &name);
     void showLoginFileProblem(const QString &problem);
+    void setUpTasks();
+    void updateTagActions();
 
     std::unique_ptr<AppSession> m_ownedSession;
     AppSession *m_session = nullptr;
     std::unique_ptr<Ui::MainWindow> m_ui;
+    TaskListModel *m_tasks = nullptr;
+    TasksPane *m_tasksPane = nullptr;
+    QDockWidget *m_tasksDock = nullptr;
+    QLabel *m_tasksStatus = nullptr;
 };
 
 } // namespace Minato::App

@@ -83,7 +83,9 @@ TagsPane::TagsPane(QWidget *parent)
     m_view->horizontalHeader()->setSortIndicatorShown(true);
     m_view->setSortingEnabled(true);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several tags can be selected (Shift/Ctrl+click) for a delete of many; the current row is the one shown.
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setShowGrid(false);
     m_view->setAlternatingRowColors(true);
@@ -341,6 +343,23 @@ void TagsPane::updateCount()
         text = total == 0 ? tr("Loading…") : text + tr(" · loading more…");
     }
     m_count->setText(text);
+}
+
+QStringList TagsPane::selectedTags() const
+{
+    QStringList tags;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(TagTableModel::TagColumn);
+    for (const QModelIndex &index : rows) {
+        if (const QString tag = m_model->tagAt(index.row()); !tag.isEmpty()) {
+            tags.append(tag);
+        }
+    }
+    if (tags.isEmpty()) {
+        if (const QString current = currentTag(); !current.isEmpty()) {
+            tags.append(current);
+        }
+    }
+    return tags;
 }
 
 void TagsPane::copyReference()

@@ -53,6 +53,8 @@ public:
     const QString &repository() const { return m_repository; }
     void selectTag(const QString &tag);
     QString currentTag() const;
+    // The selected tags, in the table's order (the current tag when nothing is selected).
+    QStringList selectedTags() const;
     void focusFilter();
     bool isLoading() const { return !m_query.isNull(); }
     // Details learnt elsewhere (the details pane inspected the tag): no request is made for them.

@@ -165,16 +165,20 @@ void CopyTask::run()
             return;
         }
         if (!r) {
-            failWith(r.error().message(), tr("%n blob(s) still to copy: Retry sends only those.", nullptr,
-                                             int(job->failedBlobs().size())));
+            failWith(r.error().message(), Format::plural(job->failedBlobs().size(), tr("1 blob still to copy: Retry sends only that one."),
+                                                    tr("%1 blobs still to copy: Retry sends only those.")));
             return;
         }
         m_result = r.value();
         const double seconds = double(r->elapsedMs) / 1000.0;
-        QString detail = tr("Copied: %1 sent in %2 s, %3 blobs already there")
-                             .arg(Format::size(r->bytesSent))
-                             .arg(seconds, 0, 'f', 1)
-                             .arg(r->blobsPresent + r->blobsMounted);
+        const int reused = r->blobsPresent + r->blobsMounted;
+        QString detail = r->blobsCopied == 0
+                             ? Format::plural(reused, tr("Copied: nothing to send, the blob was there already or mounted"),
+                                              tr("Copied: nothing to send, the %1 blobs were there already or mounted"))
+                             : tr("Copied: %1 sent in %2 s").arg(Format::size(r->bytesSent)).arg(seconds, 0, 'f', 1);
+        if (r->blobsCopied > 0 && reused > 0) {
+            detail += Format::plural(reused, tr(", 1 blob already there"), tr(", %1 blobs already there"));
+        }
         if (r->originalDigest.isValid()) {
             detail += tr(" · a new index %1 (only some platforms): signatures of the original do not apply")
                           .arg(Format::shortDigest(r->digest));
@@ -196,7 +200,7 @@ void CopyTask::abort()
 DeleteTagsTask::DeleteTagsTask(AppSession *session, QString connection, QString repository, QStringList tags,
                                QObject *parent)
     : Task(tags.size() == 1 ? tr("Delete %1:%2").arg(repository, tags.constFirst())
-                            : tr("Delete %n tag(s) of %1", nullptr, int(tags.size())).arg(repository),
+                            : tr("Delete %1 tags of %2").arg(tags.size()).arg(repository),
            false, parent)
     , m_session(session)
     , m_connection(std::move(connection))
@@ -260,7 +264,7 @@ void DeleteTagsTask::run()
                          .arg(failed.join(QStringLiteral(", "))));
             return;
         }
-        succeed(tr("Deleted %n tag(s)", nullptr, r->deleted));
+        succeed(Format::plural(r->deleted, tr("Deleted 1 tag"), tr("Deleted %1 tags")));
     });
     job->start();
 }

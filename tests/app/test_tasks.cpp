@@ -6,6 +6,9 @@
 
 #include "app/copydialog.h"
 #include "app/deletedialog.h"
+#include "app/mainwindow.h"
+#include "app/tagspane.h"
+#include "app/tagtablemodel.h"
 #include "app/task.h"
 #include "app/taskspane.h"
 
@@ -19,6 +22,9 @@
 #include "client/tagsquery.h"
 
 #include <QAbstractItemModelTester>
+#include <QDockWidget>
+#include <QTableView>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QListView>
 #include <QPushButton>
@@ -264,4 +270,90 @@ TEST_CASE("Delete dialog: lists what a delete touches, Cancel leaves it all, man
         CHECK(task->deleted().size() == 11);
         CHECK(targetStatus(r.source, QStringLiteral("team-a/api"), QStringLiteral("v1.0.0")) == 404);
     }
+}
+
+namespace {
+
+// Runs `act` on the next modal dialog that opens (the window's exec() blocks the test meanwhile).
+template<typename Dialog>
+void onNextDialog(const std::function<void(Dialog *)> &act)
+{
+    QTimer::singleShot(0, [act]() {
+        QTimer *poll = new QTimer;
+        QObject::connect(poll, &QTimer::timeout, poll, [poll, act]() {
+            if (auto *dialog = qobject_cast<Dialog *>(QApplication::activeModalWidget())) {
+                poll->stop();
+                poll->deleteLater();
+                act(dialog);
+            }
+        });
+        poll->start(20);
+    });
+}
+
+} // namespace
+
+TEST_CASE("Tasks in the real window: copy to another registry, delete through the confirmation, Cancel keeps all",
+          "[app][tasks][window]")
+{
+    TwoRegistries r;
+    MainWindow window(r.s.session.get());
+    window.resize(1280, 800);
+    window.show();
+    TagsPane *tags = window.tagsPane();
+    tags->showRepository(QStringLiteral("source"), QStringLiteral("library/alpine"));
+    tags->selectTag(QStringLiteral("3.19"));
+    REQUIRE(waitUntil([&] { return tags->currentTag() == QStringLiteral("3.19"); }));
+    CHECK(window.tasksDock()->isHidden());
+
+    // Copy to… (Ctrl+Shift+C): the dialog proposes another connection; the task shows in the Tasks dock.
+    onNextDialog<CopyDialog>([](CopyDialog *dialog) {
+        dialog->ui()->repositoryEdit->setText(QStringLiteral("mirror/alpine"));
+        dialog->copyButton()->click();
+    });
+    QTest::keyClick(tags->view(), Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+    REQUIRE(window.tasks()->rowCount() == 1);
+    CHECK(window.tasksDock()->isVisible());
+    Task *copy = window.tasks()->task(0);
+    REQUIRE(waitUntil([&] { return !copy->isRunning(); }, 60000));
+    INFO(copy->errorText().toStdString());
+    CHECK(copy->state() == Task::State::Succeeded);
+    CHECK(copy->done() == copy->total());
+    CHECK(targetStatus(r.target, QStringLiteral("mirror/alpine"), QStringLiteral("3.19")) == 200);
+
+    // Delete (Del) then Cancel: nothing happens.
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    tags->view()->setFocus();
+    onNextDialog<DeleteDialog>([](DeleteDialog *dialog) {
+        REQUIRE(waitUntil([&] { return dialog->isPlanned(); }));
+        dialog->reject();
+    });
+    QTest::keyClick(tags->view(), Qt::Key_Delete);
+    CHECK(window.tasks()->rowCount() == 1);
+    CHECK(targetStatus(r.source, QStringLiteral("library/alpine"), QStringLiteral("3.19")) == 200);
+
+    // Delete two selected tags, confirmed: a task, and the table follows.
+    tags->view()->selectionModel()->select(
+        tags->model()->index(tags->model()->rowOf(QStringLiteral("3.18")), 0),
+        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    REQUIRE(tags->selectedTags().size() == 2);
+    // Offscreen, a closed modal dialog does not hand activation back: shortcuts need an active window.
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    tags->view()->setFocus();
+    onNextDialog<DeleteDialog>([](DeleteDialog *dialog) {
+        REQUIRE(dialog->affectedCount() == 2);
+        dialog->deleteButton()->click();
+    });
+    QTest::keyClick(tags->view(), Qt::Key_Delete);
+    REQUIRE(window.tasks()->rowCount() == 2);
+    Task *removal = window.tasks()->task(0);
+    REQUIRE(waitUntil([&] { return !removal->isRunning(); }));
+    INFO(removal->errorText().toStdString());
+    CHECK(removal->state() == Task::State::Succeeded);
+    CHECK(waitUntil([&] {
+        return !tags->isLoading() && tags->model()->rowOf(QStringLiteral("3.19")) < 0 &&
+               tags->model()->rowOf(QStringLiteral("3.18")) < 0 && tags->model()->rowOf(QStringLiteral("3.20")) >= 0;
+    }));
 }
