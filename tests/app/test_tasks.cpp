@@ -17,12 +17,14 @@
 
 #include "embeddedregistryprocess.h"
 #include "sampleimages.h"
+#include "standinserver.h"
 
 #include "client/registryclient.h"
 #include "client/tagsquery.h"
 
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
+#include <QMessageBox>
 #include <QTableView>
 #include <QTimer>
 #include <QTreeWidget>
@@ -356,4 +358,45 @@ TEST_CASE("Tasks in the real window: copy to another registry, delete through th
         return !tags->isLoading() && tags->model()->rowOf(QStringLiteral("3.19")) < 0 &&
                tags->model()->rowOf(QStringLiteral("3.18")) < 0 && tags->model()->rowOf(QStringLiteral("3.20")) >= 0;
     }));
+}
+
+TEST_CASE("Closing the window while a task runs asks first: Keep running, or Stop and quit", "[app][tasks][window]")
+{
+    // A source that never answers (a stand-in: no real registry hangs on cue) keeps the copy running.
+    StandInServer silent;
+    REQUIRE(silent.listen());
+    silent.setHandler([](const StandInRequest &) { return StandInResponse::noAnswer(); });
+    EmbeddedRegistryProcess target;
+    REQUIRE(target.start());
+    TestSession s;
+    REQUIRE(s.addConnection(QStringLiteral("silent"), silent.baseUrl()));
+    REQUIRE(s.addConnection(QStringLiteral("target"), target.baseUrl()));
+    MainWindow window(s.session.get());
+    window.show();
+    auto *copy = new CopyTask(s.session.get(), {QStringLiteral("silent"), QStringLiteral("a/b"), QStringLiteral("v1")},
+                              {QStringLiteral("target"), QStringLiteral("a/b"), {}}, {});
+    window.tasks()->add(copy);
+    REQUIRE(copy->isRunning());
+
+    onNextDialog<QMessageBox>([](QMessageBox *box) {
+        CHECK(box->text().contains(QStringLiteral("1 task is still running")));
+        for (QAbstractButton *button : box->buttons()) {
+            if (button->text() == QStringLiteral("Keep running")) {
+                button->click();
+            }
+        }
+    });
+    CHECK_FALSE(window.close());
+    CHECK(window.isVisible());
+    CHECK(copy->isRunning());
+
+    onNextDialog<QMessageBox>([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons()) {
+            if (button->text() == QStringLiteral("Stop and quit")) {
+                button->click();
+            }
+        }
+    });
+    CHECK(window.close());
+    CHECK(copy->state() == Task::State::Cancelled);
 }
