@@ -8,6 +8,7 @@
 #include "client/profilestore.h"
 #include "client/registryclient.h"
 
+#include "oci/mediatype.h"
 #include "oci/reference.h"
 
 #include <QFile>
@@ -424,6 +425,53 @@ void printTable(QTextStream &out, const QList<QStringList> &rows, const QString 
         }
         out << line << Qt::endl;
     }
+}
+
+QUrl dockerHubApiUrl()
+{
+    const QString hub = qEnvironmentVariable("MINATO_DOCKERHUB_API_URL");
+    return hub.isEmpty() ? QUrl() : QUrl(hub, QUrl::StrictMode);
+}
+
+QString withoutScheme(const QString &text)
+{
+    return splitScheme(text).second;
+}
+
+bool namesTagOrDigest(const QString &text)
+{
+    const auto ref = Oci::Reference::parseNormalized(withoutScheme(text));
+    return ref && !ref->isNameOnly();
+}
+
+QString typeAndSize(const QString &mediaType, qint64 size)
+{
+    QString text = Oci::MediaType::displayName(mediaType);
+    if (size >= 0) {
+        text += QStringLiteral(", %1 bytes").arg(size);
+    }
+    return text;
+}
+
+QString isoDate(const QDateTime &when)
+{
+    return when.isValid() ? when.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QString methodName(Client::DeleteOutcome::Method method)
+{
+    using Method = Client::DeleteOutcome::Method;
+    switch (method) {
+    case Method::Tag:
+        return QStringLiteral("tag");
+    case Method::VendorTag:
+        return QStringLiteral("vendor-tag");
+    case Method::Manifest:
+        return QStringLiteral("manifest");
+    case Method::AlreadyRemoved:
+        break;
+    }
+    return QStringLiteral("already-removed");
 }
 
 } // namespace Minato::Cli

@@ -27,14 +27,17 @@
 
 #include "client/connectionprofile.h"
 #include "client/credentialstore.h"
+#include "client/deleteplan.h"
 
 #include "oci/platform.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -171,5 +174,19 @@ inline void printFields(QTextStream &out, const QList<QStringList> &rows)
 {
     printTable(out, rows, {}, 13);
 }
+
+// Small pieces several commands print or parse alike.
+// Docker Hub's API from MINATO_DOCKERHUB_API_URL (the tests' stand-in); empty (the default API) when unset.
+QUrl dockerHubApiUrl();
+// The text without a leading "http://" or "https://" (any case).
+QString withoutScheme(const QString &text);
+// True when the text names a tag or a digest itself (not "team/app", which would mean :latest).
+bool namesTagOrDigest(const QString &text);
+// "OCI image manifest, 1234 bytes": a media type's display name and the size (left out when negative).
+QString typeAndSize(const QString &mediaType, qint64 size);
+// ISO 8601 in UTC, or empty for an invalid date (--json "created" fields and table cells).
+QString isoDate(const QDateTime &when);
+// How a delete went, as --json says it: "tag", "vendor-tag", "manifest" or "already-removed".
+QString methodName(Client::DeleteOutcome::Method method);
 
 } // namespace Minato::Cli

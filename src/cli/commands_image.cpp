@@ -8,8 +8,6 @@
 #include "client/manifestquery.h"
 #include "client/registryclient.h"
 
-#include "oci/mediatype.h"
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -109,11 +107,6 @@ QJsonObject inspectionJson(const Target &target, const ImageInspection &in)
                  });
     }
     return o;
-}
-
-QString typeAndSize(const QString &mediaType, qint64 size)
-{
-    return QStringLiteral("%1, %2 bytes").arg(Oci::MediaType::displayName(mediaType)).arg(size);
 }
 
 void printEntries(QTextStream &out, const QList<IndexEntry> &entries, bool attestations)

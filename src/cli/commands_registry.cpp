@@ -151,14 +151,9 @@ void addPageSize(CommandLine &cl)
 // The vendor API helper for a client, with Docker Hub's API where the environment names another.
 void configureVendor(VendorApi &vendor)
 {
-    if (const QString hub = qEnvironmentVariable("MINATO_DOCKERHUB_API_URL"); !hub.isEmpty()) {
-        vendor.setDockerHubBaseUrl(QUrl(hub, QUrl::StrictMode));
+    if (!qEnvironmentVariableIsEmpty("MINATO_DOCKERHUB_API_URL")) {
+        vendor.setDockerHubBaseUrl(dockerHubApiUrl());
     }
-}
-
-QString isoDate(const QDateTime &when)
-{
-    return when.isValid() ? when.toUTC().toString(Qt::ISODate) : QString();
 }
 
 // Streams tags with their details. Text: CREATED, SIZE and TAG columns — the tag last, so that rows arriving

@@ -11,8 +11,6 @@
 #include "client/registryclient.h"
 #include "client/retention.h"
 
-#include "oci/reference.h"
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -22,27 +20,6 @@ namespace Minato::Cli {
 using namespace Minato::Client;
 
 namespace {
-
-QUrl dockerHubApiUrl()
-{
-    const QString hub = qEnvironmentVariable("MINATO_DOCKERHUB_API_URL");
-    return hub.isEmpty() ? QUrl() : QUrl(hub, QUrl::StrictMode);
-}
-
-QString withoutScheme(const QString &text)
-{
-    for (const QString &prefix : {QStringLiteral("http://"), QStringLiteral("https://")}) {
-        if (text.startsWith(prefix, Qt::CaseInsensitive)) {
-            return text.mid(prefix.size());
-        }
-    }
-    return text;
-}
-
-QString isoDate(const QDateTime &when)
-{
-    return when.isValid() ? when.toUTC().toString(Qt::ISODate) : QString();
-}
 
 QString shortDigest(const Oci::Digest &digest)
 {
@@ -119,21 +96,6 @@ void printPlan(QTextStream &out, const Target &target, const RetentionPlan &plan
     for (const QString &note : plan.notes) {
         out << tr("Note: %1").arg(note) << Qt::endl;
     }
-}
-
-QString methodName(DeleteOutcome::Method method)
-{
-    switch (method) {
-    case DeleteOutcome::Method::Tag:
-        return QStringLiteral("tag");
-    case DeleteOutcome::Method::VendorTag:
-        return QStringLiteral("vendor-tag");
-    case DeleteOutcome::Method::Manifest:
-        return QStringLiteral("manifest");
-    case DeleteOutcome::Method::AlreadyRemoved:
-        break;
-    }
-    return QStringLiteral("already-removed");
 }
 
 QString outcomeText(const DeleteOutcome &o)
@@ -283,7 +245,7 @@ int retainCommand(const QStringList &arguments)
         return ctx.status();
     }
     const QString text = cl.positional(0);
-    if (const auto ref = Oci::Reference::parseNormalized(withoutScheme(text)); ref && !ref->isNameOnly()) {
+    if (namesTagOrDigest(text)) {
         return ctx.usage(tr("\"%1\": retain works on a whole repository; give it without a tag or digest").arg(text));
     }
     const auto target = ctx.repositoryTarget(text);

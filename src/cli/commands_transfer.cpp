@@ -10,7 +10,6 @@
 #include "client/imageimport.h"
 #include "client/registryclient.h"
 
-#include "oci/mediatype.h"
 #include "oci/reference.h"
 
 #include <QElapsedTimer>
@@ -40,11 +39,6 @@ QJsonArray platformsJson(const QList<Oci::Platform> &platforms)
         out.append(p.toString());
     }
     return out;
-}
-
-QString typeAndSize(const QString &mediaType, qint64 size)
-{
-    return Oci::MediaType::displayName(mediaType) + QStringLiteral(", %1 bytes").arg(size);
 }
 
 } // namespace

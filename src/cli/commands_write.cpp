@@ -12,7 +12,6 @@
 #include "client/registryclient.h"
 #include "client/retag.h"
 
-#include "oci/mediatype.h"
 #include "oci/reference.h"
 
 #include <QJsonArray>
@@ -24,38 +23,6 @@ namespace Minato::Cli {
 using namespace Minato::Client;
 
 namespace {
-
-QUrl dockerHubApiUrl()
-{
-    const QString hub = qEnvironmentVariable("MINATO_DOCKERHUB_API_URL");
-    return hub.isEmpty() ? QUrl() : QUrl(hub, QUrl::StrictMode);
-}
-
-QString withoutScheme(const QString &text)
-{
-    for (const QString &prefix : {QStringLiteral("http://"), QStringLiteral("https://")}) {
-        if (text.startsWith(prefix, Qt::CaseInsensitive)) {
-            return text.mid(prefix.size());
-        }
-    }
-    return text;
-}
-
-// True when the text names a tag or a digest itself (not "team/app", which would mean :latest).
-bool namesTagOrDigest(const QString &text)
-{
-    const auto ref = Oci::Reference::parseNormalized(withoutScheme(text));
-    return ref && !ref->isNameOnly();
-}
-
-QString typeAndSize(const QString &mediaType, qint64 size)
-{
-    QString text = Oci::MediaType::displayName(mediaType);
-    if (size >= 0) {
-        text += QStringLiteral(", %1 bytes").arg(size);
-    }
-    return text;
-}
 
 QString joinOrNone(const QStringList &items)
 {
@@ -250,21 +217,6 @@ void printPlan(QTextStream &out, const Target &target, const DeletePlan &plan)
     for (const QString &note : plan.notes) {
         out << tr("Note: %1").arg(note) << Qt::endl;
     }
-}
-
-QString methodName(DeleteOutcome::Method method)
-{
-    switch (method) {
-    case DeleteOutcome::Method::Tag:
-        return QStringLiteral("tag");
-    case DeleteOutcome::Method::VendorTag:
-        return QStringLiteral("vendor-tag");
-    case DeleteOutcome::Method::Manifest:
-        return QStringLiteral("manifest");
-    case DeleteOutcome::Method::AlreadyRemoved:
-        break;
-    }
-    return QStringLiteral("already-removed");
 }
 
 QJsonObject outcomeJson(const DeleteOutcome &o)

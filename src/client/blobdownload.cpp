@@ -55,6 +55,13 @@ std::filesystem::path fsPath(const QString &path)
 
 } // namespace
 
+QString replaceFile(const QString &from, const QString &to)
+{
+    std::error_code ec;
+    std::filesystem::rename(fsPath(from), fsPath(to), ec);
+    return ec ? QString::fromStdString(ec.message()) : QString();
+}
+
 BlobDownload::BlobDownload(RegistryClient *client, QString repository, Oci::Digest digest, QString filePath,
                            Options options, QObject *parent)
     : Operation(client, parent)
@@ -380,12 +387,9 @@ void BlobDownload::finishPart(const HttpResponse &response)
         return;
     }
     // Verified: FILE appears whole or not at all (rename(2) replaces atomically; MoveFileEx on Windows).
-    std::error_code ec;
-    std::filesystem::rename(fsPath(m_partPath), fsPath(m_filePath), ec);
-    if (ec) {
-        fail(ClientError::localFile(
-            QDir::toNativeSeparators(m_filePath), QString::fromStdString(ec.message()),
-            QStringLiteral("renaming %1 to %2: %3").arg(m_partPath, m_filePath, QString::fromStdString(ec.message()))));
+    if (const QString problem = replaceFile(m_partPath, m_filePath); !problem.isEmpty()) {
+        fail(ClientError::localFile(QDir::toNativeSeparators(m_filePath), problem,
+                                    QStringLiteral("renaming %1 to %2: %3").arg(m_partPath, m_filePath, problem)));
         return;
     }
     if (!beginFinish()) {

@@ -121,4 +121,8 @@ private:
     int m_status = 0;
 };
 
+// Renames a finished file (a ".part") to its final name, replacing a file there in one step (rename(2);
+// MoveFileEx on Windows), so the final name shows the whole file or nothing. The reason when it failed, else empty.
+QString replaceFile(const QString &from, const QString &to);
+
 } // namespace Minato::Client

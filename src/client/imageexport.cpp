@@ -22,8 +22,6 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
-#include <filesystem>
-#include <system_error>
 #include <variant>
 
 #ifdef Q_OS_UNIX
@@ -59,15 +57,6 @@ struct ImageExport::Archive
 };
 
 namespace {
-
-std::filesystem::path fsPath(const QString &path)
-{
-#ifdef Q_OS_WIN
-    return std::filesystem::path(path.toStdWString());
-#else
-    return std::filesystem::path(QFile::encodeName(path).toStdString());
-#endif
-}
 
 qint64 tarMemberBytes(qint64 size)
 {
@@ -563,10 +552,8 @@ QString ImageExport::writeArchiveFile(const std::shared_ptr<Archive> &archive)
     if (archive->cancelled.load()) {
         return abandon(QStringLiteral("cancelled"));
     }
-    std::error_code ec;
-    std::filesystem::rename(fsPath(archive->partPath), fsPath(archive->finalPath), ec);
-    if (ec) {
-        return abandon(QString::fromStdString(ec.message()));
+    if (const QString problem = replaceFile(archive->partPath, archive->finalPath); !problem.isEmpty()) {
+        return abandon(problem);
     }
     return {};
 }
