@@ -4,28 +4,13 @@
 // usage errors and a missing source with their exit codes.
 #include "clitestsupport.h"
 #include "ocilayout.h"
-
-#include "oci/sha256.h"
+#include "registrycontent.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
 
 using namespace Minato::Test;
-using Minato::Oci::Sha256Hasher;
-
-namespace {
-
-QString rawDigest(const QString &reference)
-{
-    const ProcessResult raw = runSkopeo(
-        {QStringLiteral("inspect"), QStringLiteral("--raw"), QStringLiteral("--tls-verify=false"), reference});
-    INFO(raw.output.toStdString());
-    REQUIRE(raw.exitCode == 0);
-    return Sha256Hasher::digestOf(raw.output.trimmed().toUtf8()).toString();
-}
-
-} // namespace
 
 TEST_CASE("minatoctl cp: an index between registries, a platform subset, a second run", "[cli][copy]")
 {
@@ -58,7 +43,7 @@ TEST_CASE("minatoctl cp: an index between registries, a platform subset, a secon
     CHECK(o.value(QStringLiteral("blobsCopied")).toInt() == 4);
     CHECK(o.value(QStringLiteral("platforms")).toArray().size() == 2);
     CHECK(all.err.contains(QStringLiteral("copied")));
-    CHECK(rawDigest(QStringLiteral("docker://%1/mirror/app:v1").arg(reference.hostPort())) == multi.indexDigest);
+    CHECK(skopeoDigest(reference.hostPort(), QStringLiteral("mirror/app:v1")).toString() == multi.indexDigest);
 
     // Again, under another tag: every blob is there already.
     const CliRun again = env.run({QStringLiteral("cp"), QStringLiteral("%1/team/app:v1").arg(minato.hostPort()),
@@ -80,7 +65,7 @@ TEST_CASE("minatoctl cp: an index between registries, a platform subset, a secon
     CHECK(one.err.contains(QStringLiteral("NEW index")));
     CHECK(one.text().contains(QStringLiteral("Rewritten")));
     CHECK(one.text().contains(multi.indexDigest));
-    CHECK(rawDigest(QStringLiteral("docker://%1/mirror/app:arm64").arg(reference.hostPort())) != multi.indexDigest);
+    CHECK(skopeoDigest(reference.hostPort(), QStringLiteral("mirror/app:arm64")).toString() != multi.indexDigest);
 
     // Errors: usage (2), a source that does not exist (3).
     CHECK(env.run({QStringLiteral("cp"), QStringLiteral("%1/team/app:v1").arg(minato.hostPort())}).exitCode == 2);

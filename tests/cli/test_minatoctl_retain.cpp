@@ -4,7 +4,7 @@
 // tag; minato-registry deletes each tag alone, the reference registry refuses the tag whose image a kept tag
 // names), and the usage errors (no rule, a bad age, a tag in REPO) and a missing repository.
 #include "clitestsupport.h"
-#include "httpfetch.h"
+#include "registrycontent.h"
 
 #include "oci/sha256.h"
 
@@ -18,37 +18,8 @@ namespace {
 
 constexpr char kOciManifest[] = "application/vnd.oci.image.manifest.v1+json";
 
-QJsonObject descriptorOf(const QString &mediaType, const QByteArray &bytes)
-{
-    return {{QStringLiteral("mediaType"), mediaType},
-            {QStringLiteral("digest"), Sha256Hasher::digestOf(bytes).toString()},
-            {QStringLiteral("size"), bytes.size()}};
-}
-
-void pushBlob(const QString &hostPort, const QString &repository, const QByteArray &bytes)
-{
-    const QUrl base(QStringLiteral("http://") + hostPort);
-    const HttpResult start = httpFetch("POST", urlOn(base, QStringLiteral("/v2/%1/blobs/uploads/").arg(repository)));
-    REQUIRE(start.status == 202);
-    QUrl location = base.resolved(QUrl(QString::fromLatin1(start.header("Location"))));
-    QString query = location.query(QUrl::FullyEncoded);
-    query += (query.isEmpty() ? QString() : QStringLiteral("&")) + QStringLiteral("digest=") +
-             Sha256Hasher::digestOf(bytes).toString();
-    location.setQuery(query, QUrl::StrictMode);
-    REQUIRE(httpFetch("PUT", location, {{"Content-Type", "application/octet-stream"}}, bytes).status == 201);
-}
-
-void putManifest(const QString &hostPort, const QString &repository, const QString &tag, const QByteArray &manifest)
-{
-    const HttpResult put =
-        httpFetch("PUT", QUrl(QStringLiteral("http://%1/v2/%2/manifests/%3").arg(hostPort, repository, tag)),
-                  {{"Content-Type", kOciManifest}}, manifest);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
-}
-
 // An image created `daysAgo` days before now, tagged `tag`; its manifest bytes.
-QByteArray pushImage(const QString &hostPort, const QString &repository, const QString &tag, int daysAgo)
+QByteArray pushImage(const QUrl &base, const QString &repository, const QString &tag, int daysAgo)
 {
     const QByteArray config =
         QJsonDocument(
@@ -61,8 +32,8 @@ QByteArray pushImage(const QString &hostPort, const QString &repository, const Q
                 {QStringLiteral("author"), repository + u':' + tag}})
             .toJson(QJsonDocument::Compact);
     const QByteArray layer = "retain layer " + repository.toUtf8() + ':' + tag.toUtf8();
-    pushBlob(hostPort, repository, config);
-    pushBlob(hostPort, repository, layer);
+    pushBlob(base, repository, config);
+    pushBlob(base, repository, layer);
     const QByteArray manifest =
         QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2},
                                   {QStringLiteral("mediaType"), QString::fromLatin1(kOciManifest)},
@@ -72,21 +43,8 @@ QByteArray pushImage(const QString &hostPort, const QString &repository, const Q
                                    QJsonArray{descriptorOf(
                                        QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip"), layer)}}})
             .toJson(QJsonDocument::Compact);
-    putManifest(hostPort, repository, tag, manifest);
+    putManifest(base, repository, tag, manifest, kOciManifest);
     return manifest;
-}
-
-QStringList tagsOf(const QString &hostPort, const QString &repository)
-{
-    const HttpResult r = httpFetch("GET", QUrl(QStringLiteral("http://%1/v2/%2/tags/list").arg(hostPort, repository)));
-    REQUIRE(r.status == 200);
-    QStringList tags;
-    const QJsonArray array = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("tags")).toArray();
-    for (const QJsonValue &v : array) {
-        tags.append(v.toString());
-    }
-    tags.sort();
-    return tags;
 }
 
 // The table's row of a tag: its cells (split on runs of two spaces or more).
@@ -114,14 +72,16 @@ TEST_CASE("minatoctl retain: dry run, the real run, and refusals", "[cli][write]
         FAIL(registry.errorString().toStdString());
     }
     const QString host = registry.hostPort();
+    const QUrl base(QStringLiteral("http://") + host);
     const QString repo = QStringLiteral("cli/keep");
-    const QByteArray v1 = pushImage(host, repo, QStringLiteral("v1"), 60);
-    pushImage(host, repo, QStringLiteral("v2"), 45);
-    pushImage(host, repo, QStringLiteral("v3"), 10);
-    const QByteArray v4 = pushImage(host, repo, QStringLiteral("v4"), 2);
-    putManifest(host, repo, QStringLiteral("latest"), v4);
-    putManifest(host, repo, QStringLiteral("stable"), v1); // not matched by ^v: kept, and v1 shares its image
-    const QStringList before = tagsOf(host, repo);
+    const QByteArray v1 = pushImage(base, repo, QStringLiteral("v1"), 60);
+    pushImage(base, repo, QStringLiteral("v2"), 45);
+    pushImage(base, repo, QStringLiteral("v3"), 10);
+    const QByteArray v4 = pushImage(base, repo, QStringLiteral("v4"), 2);
+    putManifest(base, repo, QStringLiteral("latest"), v4, kOciManifest);
+    // not matched by ^v: kept, and v1 shares its image
+    putManifest(base, repo, QStringLiteral("stable"), v1, kOciManifest);
+    const QStringList before = tagList(base, repo);
     REQUIRE(before.size() == 6);
     CliEnvironment env;
     const QStringList rule{
@@ -148,7 +108,7 @@ TEST_CASE("minatoctl retain: dry run, the real run, and refusals", "[cli][write]
     CHECK(rowOf(text, QStringLiteral("stable")).value(4) == QStringLiteral("does not match ^v"));
     CHECK(text.indexOf(QStringLiteral("\nv4 ")) < text.indexOf(QStringLiteral("\nv3 ")));
     CHECK(text.indexOf(QStringLiteral("\nv2 ")) < text.indexOf(QStringLiteral("\nv1 ")));
-    CHECK(tagsOf(host, repo) == before);
+    CHECK(tagList(base, repo) == before);
 
     const CliRun json = env.run(QStringList{QStringLiteral("retain")} + rule +
                                 QStringList{QStringLiteral("--dry-run"), QStringLiteral("--json")});
@@ -171,7 +131,7 @@ TEST_CASE("minatoctl retain: dry run, the real run, and refusals", "[cli][write]
         }
     }
     CHECK(toDelete == QStringList{QStringLiteral("v2"), QStringLiteral("v1")});
-    CHECK(tagsOf(host, repo) == before);
+    CHECK(tagList(base, repo) == before);
 
     // Refusals: no rule, a bad age, a bad pattern, a tag in REPO — usage (2); a missing repository — not found (3).
     const CliRun noRule = env.run({QStringLiteral("retain"), host + u'/' + repo, QStringLiteral("--match"),
@@ -192,7 +152,7 @@ TEST_CASE("minatoctl retain: dry run, the real run, and refusals", "[cli][write]
     CHECK(env.run({QStringLiteral("retain"), host + QStringLiteral("/cli/none"), QStringLiteral("--keep"),
                    QStringLiteral("1"), QStringLiteral("--dry-run")})
               .exitCode == 3);
-    CHECK(tagsOf(host, repo) == before);
+    CHECK(tagList(base, repo) == before);
 
     // The real run: the plan, then the deletes.
     const CliRun real = env.run(QStringList{QStringLiteral("retain")} + rule);
@@ -203,18 +163,18 @@ TEST_CASE("minatoctl retain: dry run, the real run, and refusals", "[cli][write]
     if (kind == AnyRegistry::Kind::Embedded) {
         CHECK(real.exitCode == 0);
         CHECK(real.text().contains(QStringLiteral("2 of 2 deleted, 0 failed.")));
-        CHECK(tagsOf(host, repo) == QStringList{"latest", "stable", "v3", "v4"});
+        CHECK(tagList(base, repo) == QStringList{"latest", "stable", "v3", "v4"});
     } else {
         // Deletes by digest only: v2 goes with its image; v1's image is stable's too, so v1 is refused.
         CHECK(real.exitCode == 1);
         CHECK(real.text().contains(QStringLiteral("1 of 2 deleted, 1 failed.")));
         CHECK(real.err.contains(QStringLiteral("v1")));
-        CHECK(tagsOf(host, repo) == QStringList{"latest", "stable", "v1", "v3", "v4"});
+        CHECK(tagList(base, repo) == QStringList{"latest", "stable", "v1", "v3", "v4"});
     }
 
     // --json of a real run: the plan and a result per tag in one object.
-    pushImage(host, QStringLiteral("cli/json"), QStringLiteral("old"), 20);
-    pushImage(host, QStringLiteral("cli/json"), QStringLiteral("new"), 1);
+    pushImage(base, QStringLiteral("cli/json"), QStringLiteral("old"), 20);
+    pushImage(base, QStringLiteral("cli/json"), QStringLiteral("new"), 1);
     const CliRun realJson = env.run({QStringLiteral("retain"), host + QStringLiteral("/cli/json"),
                                      QStringLiteral("--keep"), QStringLiteral("1"), QStringLiteral("--json")});
     INFO(realJson.err.toStdString());
@@ -227,5 +187,5 @@ TEST_CASE("minatoctl retain: dry run, the real run, and refusals", "[cli][write]
     REQUIRE(results.size() == 1);
     CHECK(results.at(0).toObject().value(QStringLiteral("tag")).toString() == QStringLiteral("old"));
     CHECK(results.at(0).toObject().value(QStringLiteral("ok")).toBool());
-    CHECK(tagsOf(host, QStringLiteral("cli/json")) == QStringList{"new"});
+    CHECK(tagList(base, QStringLiteral("cli/json")) == QStringList{"new"});
 }

@@ -10,6 +10,7 @@
 #include "embeddedregistryprocess.h"
 #include "forwardproxystandin.h"
 #include "httpfetch.h"
+#include "registrycontent.h"
 #include "testcertificates.h"
 
 #include "client/catalogquery.h"
@@ -17,7 +18,6 @@
 #include "client/pingquery.h"
 #include "client/registryclient.h"
 #include "client/tagsquery.h"
-#include "oci/sha256.h"
 
 #include "testsupport.h"
 
@@ -34,27 +34,15 @@
 
 using namespace Minato::Client;
 using namespace Minato::Test;
-using Minato::Oci::Sha256Hasher;
 
 namespace {
 
-template<typename Op, typename R>
-std::optional<R> run(Op *op)
-{
-    std::optional<R> result;
-    QObject::connect(op, &Op::finished, op, [&result](const R &r) { result = r; });
-    QSignalSpy spy(op, &Op::finished);
-    op->start();
-    if (!result) {
-        spy.wait(60000);
-    }
-    op->deleteLater();
-    return result;
-}
-
 std::optional<PingResult> ping(RegistryClient &client)
 {
-    return run<PingQuery, PingResult>(client.ping());
+    PingQuery *query = client.ping();
+    const auto result = runToEnd<PingQuery, PingResult>(query);
+    query->deleteLater();
+    return result;
 }
 
 // Runs a listing and returns its items (empty on failure; *error set).
@@ -76,49 +64,21 @@ QStringList list(ListQuery *query, std::optional<ClientError> *error = nullptr)
     return items;
 }
 
-ConnectionProfile profileFor(const QUrl &baseUrl)
-{
-    ConnectionProfile p;
-    p.name = QStringLiteral("test");
-    p.baseUrl = baseUrl;
-    p.timeoutMs = 20000;
-    return p;
-}
-
 // A tiny image (config blob + manifest) tagged `tag` in `repository`, pushed with plain HTTP requests.
-void seed(const QUrl &base, const QString &repository, const QString &tag,
-          const QList<QPair<QByteArray, QByteArray>> &auth = {})
+void seed(const QUrl &base, const QString &repository, const QString &tag, const HttpHeaders &auth = {})
 {
     const QByteArray config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
-    const QString digest = Sha256Hasher::digestOf(config).toString();
-    const HttpResult start =
-        httpFetch("POST", urlOn(base, QStringLiteral("/v2/%1/blobs/uploads/").arg(repository)), auth);
-    REQUIRE(start.status == 202);
-    QUrl location = base.resolved(QUrl(QString::fromLatin1(start.header("Location"))));
-    QString query = location.query(QUrl::FullyEncoded);
-    query += (query.isEmpty() ? QString() : QStringLiteral("&")) + QStringLiteral("digest=") + digest;
-    location.setQuery(query, QUrl::StrictMode);
-    const HttpResult put =
-        httpFetch("PUT", location,
-                  auth + QList<QPair<QByteArray, QByteArray>>{{"Content-Type", "application/octet-stream"}}, config);
-    REQUIRE(put.status == 201);
+    pushBlob(base, repository, config, auth);
     const QByteArray manifest =
         QJsonDocument(
             QJsonObject{
                 {QStringLiteral("schemaVersion"), 2},
                 {QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.manifest.v1+json")},
                 {QStringLiteral("config"),
-                 QJsonObject{{QStringLiteral("mediaType"), QStringLiteral("application/vnd.oci.image.config.v1+json")},
-                             {QStringLiteral("digest"), digest},
-                             {QStringLiteral("size"), config.size()}}},
+                 descriptorOf(QStringLiteral("application/vnd.oci.image.config.v1+json"), config)},
                 {QStringLiteral("layers"), QJsonArray()}})
             .toJson(QJsonDocument::Compact);
-    const HttpResult putManifest = httpFetch(
-        "PUT", urlOn(base, QStringLiteral("/v2/%1/manifests/%2").arg(repository, tag)),
-        auth + QList<QPair<QByteArray, QByteArray>>{{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}},
-        manifest);
-    INFO(putManifest.body.toStdString());
-    REQUIRE(putManifest.status == 201);
+    putManifest(base, repository, tag, manifest, "application/vnd.oci.image.manifest.v1+json", auth);
 }
 
 QStringList tlsArguments(const TestCertificate &cert)

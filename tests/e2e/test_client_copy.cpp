@@ -8,6 +8,7 @@
 #include "httpfetch.h"
 #include "ocilayout.h"
 #include "referenceregistry.h"
+#include "registrycontent.h"
 #include "sampleimages.h"
 #include "standinserver.h"
 
@@ -37,26 +38,7 @@ using Minato::Oci::Sha256Hasher;
 
 namespace {
 
-ConnectionProfile profileFor(const QUrl &base)
-{
-    ConnectionProfile profile;
-    profile.name = base.authority();
-    profile.baseUrl = base;
-    return profile;
-}
-
-template<typename Op, typename R>
-std::optional<R> run(Op *op, int timeoutMs = 120000)
-{
-    std::optional<R> result;
-    QObject::connect(op, &Op::finished, op, [&result](const R &r) { result = r; });
-    QSignalSpy spy(op, &Op::finished);
-    op->start();
-    if (!result) {
-        spy.wait(timeoutMs);
-    }
-    return result;
-}
+constexpr int kTimeoutMs = 120000; // a copy, or a query, run to its end
 
 CopyResult copy(RegistryClient *from, const QString &repository, const QString &reference, RegistryClient *to,
                 const QString &targetRepository, const QString &targetTag, CopyJob::Options options = {},
@@ -72,7 +54,7 @@ CopyResult copy(RegistryClient *from, const QString &repository, const QString &
     if (progress) {
         QObject::connect(&job, &CopyJob::progress, &job, [progress](const CopyProgress &p) { progress->append(p); });
     }
-    const auto r = run<CopyJob, CopyResult>(&job);
+    const auto r = runToEnd<CopyJob, CopyResult>(&job, kTimeoutMs);
     REQUIRE(r);
     return *r;
 }
@@ -82,27 +64,10 @@ QString why(const CopyResult &r)
     return r ? QString() : r.error().message() + QStringLiteral(" — ") + r.error().technicalDetail();
 }
 
-Digest skopeoDigest(const QString &hostPort, const QString &repositoryAndTag)
-{
-    const ProcessResult raw =
-        runSkopeo({QStringLiteral("inspect"), QStringLiteral("--raw"), QStringLiteral("--tls-verify=false"),
-                   QStringLiteral("docker://%1/%2").arg(hostPort, repositoryAndTag)});
-    INFO(raw.output.toStdString());
-    REQUIRE(raw.exitCode == 0);
-    return Sha256Hasher::digestOf(raw.output.trimmed().toUtf8());
-}
-
-int headStatus(const QUrl &base, const QString &repository, const QString &kind, const QString &reference)
-{
-    return httpFetch("HEAD", urlOn(base, QStringLiteral("/v2/%1/%2/%3").arg(repository, kind, reference)),
-                     {{"Accept", manifestAccept()}})
-        .status;
-}
-
 QSet<QString> referrerDigests(RegistryClient *client, const QString &repository, const Digest &subject)
 {
     auto *query = new ReferrersQuery(client, repository, subject, {}, client);
-    const auto r = run<ReferrersQuery, ReferrersResult>(query);
+    const auto r = runToEnd<ReferrersQuery, ReferrersResult>(query, kTimeoutMs);
     query->deleteLater();
     REQUIRE(r);
     INFO((r->hasValue() ? QString() : r->error().technicalDetail()).toStdString());
@@ -112,27 +77,6 @@ QSet<QString> referrerDigests(RegistryClient *client, const QString &repository,
         digests.insert(referrer.descriptor.digest.toString());
     }
     return digests;
-}
-
-// Pushes blobs with one monolithic request each (POST, then PUT ?digest=).
-void pushBlob(const QUrl &base, const QString &repository, const QByteArray &bytes)
-{
-    const HttpResult start = httpFetch("POST", urlOn(base, QStringLiteral("/v2/%1/blobs/uploads/").arg(repository)));
-    REQUIRE(start.status == 202);
-    QUrl location = base.resolved(QUrl(QString::fromLatin1(start.header("Location"))));
-    QString query = location.query(QUrl::FullyEncoded);
-    query += (query.isEmpty() ? QString() : QStringLiteral("&")) + QStringLiteral("digest=") +
-             Sha256Hasher::digestOf(bytes).toString();
-    location.setQuery(query, QUrl::StrictMode);
-    const HttpResult put = httpFetch("PUT", location, {{"Content-Type", "application/octet-stream"}}, bytes);
-    REQUIRE(put.status == 201);
-}
-
-QJsonObject descriptorOf(const QString &mediaType, const QByteArray &bytes)
-{
-    return {{QStringLiteral("mediaType"), mediaType},
-            {QStringLiteral("digest"), Sha256Hasher::digestOf(bytes).toString()},
-            {QStringLiteral("size"), bytes.size()}};
 }
 
 struct BigImage
@@ -168,10 +112,7 @@ BigImage pushBigImage(const QUrl &base, const QString &repository, const QString
                                    descriptorOf(QStringLiteral("application/vnd.oci.image.config.v1+json"), image.config)},
                                   {QStringLiteral("layers"), layers}})
             .toJson(QJsonDocument::Compact);
-    const HttpResult put =
-        httpFetch("PUT", urlOn(base, QStringLiteral("/v2/%1/manifests/%2").arg(repository, tag)),
-                  {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}}, image.manifest);
-    REQUIRE(put.status == 201);
+    putManifest(base, repository, tag, image.manifest, "application/vnd.oci.image.manifest.v1+json");
     return image;
 }
 
@@ -190,8 +131,8 @@ TEST_CASE("CopyJob: an index with an attestation and an image with referrers, mi
     INFO(error.toStdString());
     REQUIRE(samples.pushDemoSet(&error));
 
-    RegistryClient fromMinato(profileFor(minato.baseUrl()));
-    RegistryClient toReference(profileFor(reference.baseUrl()));
+    RegistryClient fromMinato(profileFor(minato.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
+    RegistryClient toReference(profileFor(reference.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
 
     const Digest nginx = *Digest::parse(samples.digestOf(QStringLiteral("library/nginx:1.27")));
     const Digest api = *Digest::parse(samples.digestOf(QStringLiteral("team-a/api:v1.2.3")));
@@ -229,8 +170,8 @@ TEST_CASE("CopyJob: an index with an attestation and an image with referrers, mi
         CHECK(referrerDigests(&toReference, QStringLiteral("mirror/api"), api) == apiReferrers);
 
         // Back: the reference registry lists the referrers through the tag schema; minato-registry indexes them.
-        RegistryClient fromReference(profileFor(reference.baseUrl()));
-        RegistryClient toMinato(profileFor(minato.baseUrl()));
+        RegistryClient fromReference(profileFor(reference.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
+        RegistryClient toMinato(profileFor(minato.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
         const CopyResult back = copy(&fromReference, QStringLiteral("mirror/api"), QStringLiteral("stable"), &toMinato,
                                      QStringLiteral("back/api"), {}, options);
         INFO(why(back).toStdString());
@@ -263,7 +204,7 @@ TEST_CASE("CopyJob: an index with an attestation and an image with referrers, mi
 
     SECTION("within one registry: blobs are mounted, not sent")
     {
-        RegistryClient same(profileFor(minato.baseUrl()));
+        RegistryClient same(profileFor(minato.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
         const CopyResult r = copy(&fromMinato, QStringLiteral("team-a/api"), QStringLiteral("v1.2.3"), &same,
                                   QStringLiteral("copies/api"), {});
         INFO(why(r).toStdString());
@@ -286,22 +227,21 @@ TEST_CASE("CopyJob: an index with an attestation and an image with referrers, mi
         CHECK(r->originalDigest == nginx);
         CHECK(r->digest != nginx);
         CHECK(skopeoDigest(reference.hostPort(), QStringLiteral("subset/nginx:arm64")) == r->digest);
-        const auto read = run<ManifestQuery, ManifestResult>(
-            toReference.manifest(QStringLiteral("subset/nginx"), QStringLiteral("arm64")));
+        const auto read = runToEnd<ManifestQuery, ManifestResult>(
+            toReference.manifest(QStringLiteral("subset/nginx"), QStringLiteral("arm64")), kTimeoutMs);
         REQUIRE(read);
         REQUIRE(read->hasValue());
         const auto &subset = std::get<Minato::Oci::ImageIndex>(*read->value().manifest);
         REQUIRE(subset.manifests.size() == 1); // the attestation describes amd64: left out with it
         CHECK(subset.manifests.constFirst().platform->architecture == QStringLiteral("arm64"));
 
-        const auto sourceIndex = run<ManifestQuery, ManifestResult>(
-            fromMinato.manifest(QStringLiteral("library/nginx"), QStringLiteral("1.27")));
+        const auto sourceIndex = runToEnd<ManifestQuery, ManifestResult>(
+            fromMinato.manifest(QStringLiteral("library/nginx"), QStringLiteral("1.27")), kTimeoutMs);
         REQUIRE(sourceIndex);
         const auto &all = std::get<Minato::Oci::ImageIndex>(*sourceIndex->value().manifest);
         const auto amd64 = all.findByPlatform(*Minato::Oci::Platform::parse(u"linux/amd64"));
         REQUIRE(amd64);
-        CHECK(headStatus(reference.baseUrl(), QStringLiteral("subset/nginx"), QStringLiteral("manifests"),
-                         amd64->digest.toString()) == 404);
+        CHECK(headStatus(reference.baseUrl(), QStringLiteral("subset/nginx"), amd64->digest.toString()) == 404);
 
         options.platforms = {*Minato::Oci::Platform::parse(u"linux/s390x")};
         const CopyResult missing = copy(&fromMinato, QStringLiteral("library/nginx"), QStringLiteral("1.27"),
@@ -320,8 +260,8 @@ TEST_CASE("CopyJob: a copy interrupted and run again sends only what is missing"
     REQUIRE(target.start());
     const BigImage image = pushBigImage(source.baseUrl(), QStringLiteral("big/app"), QStringLiteral("v1"), 4,
                                         qsizetype(3) * 1024 * 1024 + 17);
-    RegistryClient from(profileFor(source.baseUrl()));
-    RegistryClient to(profileFor(target.baseUrl()));
+    RegistryClient from(profileFor(source.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
+    RegistryClient to(profileFor(target.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
 
     CopyJob::Options options;
     options.parallel = 1; // one blob at a time: the interruption falls between blob 1 and blob 2
@@ -342,16 +282,15 @@ TEST_CASE("CopyJob: a copy interrupted and run again sends only what is missing"
                              job->cancel();
                          }
                      });
-    const auto interrupted = run<CopyJob, CopyResult>(job.get());
+    const auto interrupted = runToEnd<CopyJob, CopyResult>(job.get(), kTimeoutMs);
     REQUIRE(interrupted);
     CHECK(interrupted->isCancelled());
     CHECK(finishedBlobs == 1);
-    CHECK(headStatus(target.baseUrl(), QStringLiteral("mirror/app"), QStringLiteral("manifests"),
-                     QStringLiteral("v1")) == 404);
+    CHECK(headStatus(target.baseUrl(), QStringLiteral("mirror/app"), QStringLiteral("v1")) == 404);
     int present = 0;
     for (const QByteArray &blob : image.layers + QList<QByteArray>{image.config}) {
-        present += headStatus(target.baseUrl(), QStringLiteral("mirror/app"), QStringLiteral("blobs"),
-                              Sha256Hasher::digestOf(blob).toString()) == 200;
+        present += headStatus(target.baseUrl(), QStringLiteral("mirror/app"), Sha256Hasher::digestOf(blob).toString(),
+                              QStringLiteral("blobs")) == 200;
     }
     CHECK(present == 1);
     job.reset();
@@ -422,17 +361,16 @@ TEST_CASE("CopyJob: a source whose bytes do not match their digest is refused, n
     });
     EmbeddedRegistryProcess target;
     REQUIRE(target.start());
-    RegistryClient from(profileFor(server.baseUrl()));
-    RegistryClient to(profileFor(target.baseUrl()));
+    RegistryClient from(profileFor(server.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
+    RegistryClient to(profileFor(target.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
 
     const CopyResult r = copy(&from, QStringLiteral("bad/app"), QStringLiteral("v1"), &to, QStringLiteral("good/app"), {});
     REQUIRE_FALSE(r);
     CHECK(r.error().kind() == ClientError::Kind::InvalidResponse);
     CHECK(r.error().invalidReason() == ClientError::Invalid::DigestMismatch);
     CHECK(r.error().technicalDetail().contains(layerDigest));
-    CHECK(headStatus(target.baseUrl(), QStringLiteral("good/app"), QStringLiteral("blobs"), layerDigest) == 404);
-    CHECK(headStatus(target.baseUrl(), QStringLiteral("good/app"), QStringLiteral("manifests"), QStringLiteral("v1")) ==
-          404);
+    CHECK(headStatus(target.baseUrl(), QStringLiteral("good/app"), layerDigest, QStringLiteral("blobs")) == 404);
+    CHECK(headStatus(target.baseUrl(), QStringLiteral("good/app"), QStringLiteral("v1")) == 404);
     // Not retried: a digest mismatch is the source's fault, not a transient one.
     int layerGets = 0;
     for (const StandInRequest &request : server.requests()) {
@@ -464,13 +402,11 @@ TEST_CASE("CopyJob: a foreign (non-distributable) layer is referenced, not copie
                                    QJsonArray{foreignDescriptor,
                                               descriptorOf(QStringLiteral("application/vnd.oci.image.layer.v1.tar"), layer)}}})
             .toJson(QJsonDocument::Compact);
-    const HttpResult put = httpFetch("PUT", urlOn(source.baseUrl(), QStringLiteral("/v2/win/app/manifests/ltsc")),
-                                     {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}}, manifest);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
+    putManifest(source.baseUrl(), QStringLiteral("win/app"), QStringLiteral("ltsc"), manifest,
+                "application/vnd.oci.image.manifest.v1+json");
 
-    RegistryClient from(profileFor(source.baseUrl()));
-    RegistryClient to(profileFor(target.baseUrl()));
+    RegistryClient from(profileFor(source.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
+    RegistryClient to(profileFor(target.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
     QList<CopyProgress> progress;
     const CopyResult r = copy(&from, QStringLiteral("win/app"), QStringLiteral("ltsc"), &to, QStringLiteral("win/app"),
                               {}, {}, &progress);
@@ -479,8 +415,8 @@ TEST_CASE("CopyJob: a foreign (non-distributable) layer is referenced, not copie
     CHECK(r->foreignSkipped == 1);
     CHECK(r->blobsCopied == 2);
     CHECK(r->digest == Sha256Hasher::digestOf(manifest));
-    CHECK(headStatus(target.baseUrl(), QStringLiteral("win/app"), QStringLiteral("blobs"),
-                     Sha256Hasher::digestOf(foreign).toString()) == 404);
+    CHECK(headStatus(target.baseUrl(), QStringLiteral("win/app"), Sha256Hasher::digestOf(foreign).toString(),
+                     QStringLiteral("blobs")) == 404);
     CHECK(skopeoDigest(target.hostPort(), QStringLiteral("win/app:ltsc")) == Sha256Hasher::digestOf(manifest));
     REQUIRE_FALSE(progress.isEmpty());
     CHECK(progress.constLast().totalBytes == layer.size() + config.size()); // the foreign layer is not counted
@@ -496,8 +432,8 @@ TEST_CASE("CopyJob: cancelled in the middle of a blob, the destination drops its
     REQUIRE(target.start());
     const BigImage image =
         pushBigImage(source.baseUrl(), QStringLiteral("big/app"), QStringLiteral("v1"), 1, qsizetype(96) * 1024 * 1024);
-    RegistryClient from(profileFor(source.baseUrl()));
-    RegistryClient to(profileFor(target.baseUrl()));
+    RegistryClient from(profileFor(source.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
+    RegistryClient to(profileFor(target.baseUrl(), ConnectionProfile::DefaultTimeoutMs));
     CopyJob::Options options;
     options.progressIntervalMs = 20;
     options.bufferBytesPerBlob = 256 * 1024;
@@ -518,13 +454,13 @@ TEST_CASE("CopyJob: cancelled in the middle of a blob, the destination drops its
             }
         }
     });
-    const auto r = run<CopyJob, CopyResult>(&job);
+    const auto r = runToEnd<CopyJob, CopyResult>(&job, kTimeoutMs);
     REQUIRE(r);
     CHECK(r->isCancelled());
     INFO("cancelled after " << sentWhenCancelled << " of " << layerSize << " bytes");
     REQUIRE(sentWhenCancelled > 0); // the cancel fell in the middle of the layer
-    CHECK(headStatus(target.baseUrl(), QStringLiteral("mirror/app"), QStringLiteral("blobs"),
-                     Sha256Hasher::digestOf(image.layers.constFirst()).toString()) == 404);
+    CHECK(headStatus(target.baseUrl(), QStringLiteral("mirror/app"),
+                     Sha256Hasher::digestOf(image.layers.constFirst()).toString(), QStringLiteral("blobs")) == 404);
     // The upload session is DELETEd (fire and forget): the destination's uploads/ empties.
     const QDir uploads(target.root() + QStringLiteral("/uploads"));
     bool empty = false;

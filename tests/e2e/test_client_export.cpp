@@ -7,6 +7,7 @@
 #include "embeddedregistryprocess.h"
 #include "ocilayout.h"
 #include "referenceregistry.h"
+#include "registrycontent.h"
 #include "sampleimages.h"
 
 #include "client/imageexport.h"
@@ -32,6 +33,7 @@
 
 using namespace Minato::Client;
 using namespace Minato::Test;
+using Minato::Oci::Digest;
 using Minato::Oci::Sha256Hasher;
 
 namespace {
@@ -59,33 +61,11 @@ struct Peer
     QString hostPort() const { return minato ? minato->hostPort() : reference->hostPort(); }
 };
 
+constexpr int kJobTimeoutMs = 120000; // an export or import of a whole sample image
+
 const char *peerName(PeerKind kind)
 {
     return kind == PeerKind::Minato ? "minato-registry" : "reference registry";
-}
-
-ConnectionProfile profileFor(const QUrl &base)
-{
-    ConnectionProfile p;
-    p.name = QStringLiteral("export test");
-    p.baseUrl = base;
-    p.timeoutMs = 30000;
-    return p;
-}
-
-template<typename Op, typename R>
-R runToEnd(Op *op)
-{
-    std::optional<R> result;
-    QObject::connect(op, &Op::finished, op, [&result](const R &r) { result = r; });
-    QSignalSpy spy(op, &Op::finished);
-    op->start();
-    if (!result) {
-        spy.wait(120000);
-    }
-    REQUIRE(result);
-    op->deleteLater();
-    return *result;
 }
 
 QString why(const ClientError &e)
@@ -97,15 +77,15 @@ ImageExportResult exportImage(RegistryClient &client, const QString &repository,
                               const QString &path, ImageExport::Options options = {})
 {
     options.format = ImageExport::formatFor(path);
-    return runToEnd<ImageExport, ImageExportResult>(
-        new ImageExport(&client, repository, reference, path, options, &client));
+    return requireResult<ImageExport, ImageExportResult>(
+        new ImageExport(&client, repository, reference, path, options, &client), kJobTimeoutMs);
 }
 
 ImageImportResult importImage(RegistryClient &client, const QString &path, const QString &repository,
                               const QString &tag, ImageImport::Options options = {})
 {
-    return runToEnd<ImageImport, ImageImportResult>(
-        new ImageImport(&client, path, repository, tag, options, &client));
+    return requireResult<ImageImport, ImageImportResult>(
+        new ImageImport(&client, path, repository, tag, options, &client), kJobTimeoutMs);
 }
 
 ProcessResult skopeo(const QStringList &args)
@@ -114,23 +94,6 @@ ProcessResult skopeo(const QStringList &args)
     INFO(("skopeo " + args.join(u' ') + "\n" + r.output).toStdString());
     REQUIRE(r.exitCode == 0);
     return r;
-}
-
-// The digest of what the registry serves for docker://host/repository:tag, read by skopeo.
-QString remoteDigest(const QString &hostPort, const QString &repositoryAndTag)
-{
-    const ProcessResult raw = skopeo({QStringLiteral("inspect"), QStringLiteral("--raw"),
-                                      QStringLiteral("--tls-verify=false"),
-                                      QStringLiteral("docker://%1/%2").arg(hostPort, repositoryAndTag)});
-    return Sha256Hasher::digestOf(raw.output.toUtf8()).toString();
-}
-
-QString remoteConfigDigest(const QString &hostPort, const QString &repositoryAndTag)
-{
-    const ProcessResult raw = skopeo({QStringLiteral("inspect"), QStringLiteral("--config"), QStringLiteral("--raw"),
-                                      QStringLiteral("--tls-verify=false"),
-                                      QStringLiteral("docker://%1/%2").arg(hostPort, repositoryAndTag)});
-    return Sha256Hasher::digestOf(raw.output.toUtf8()).toString();
 }
 
 QJsonObject readJson(const QString &path)
@@ -204,8 +167,8 @@ TEST_CASE("Export: a multi-platform index to an OCI layout, copied back by skope
     Peer peer(kind);
     pushSamples(peer);
     const QString host = peer.hostPort();
-    RegistryClient client(profileFor(peer.baseUrl()));
-    const QString original = remoteDigest(host, QStringLiteral("library/nginx:1.27"));
+    RegistryClient client(profileFor(peer.baseUrl(), 30000));
+    const Digest original = skopeoDigest(host, QStringLiteral("library/nginx:1.27"));
 
     QTemporaryDir dir;
     const QString layout = dir.filePath(QStringLiteral("nginx"));
@@ -219,11 +182,11 @@ TEST_CASE("Export: a multi-platform index to an OCI layout, copied back by skope
         lastDone = done;
         lastTotal = total;
     });
-    const ImageExportResult r = runToEnd<ImageExport, ImageExportResult>(job);
+    const ImageExportResult r = requireResult<ImageExport, ImageExportResult>(job, kJobTimeoutMs);
     INFO((r ? QString() : why(r.error())).toStdString());
     REQUIRE(r);
     CHECK(stages == QList<ImageExport::Stage>{ImageExport::Stage::Reading, ImageExport::Stage::Downloading});
-    CHECK(r->digest.toString() == original);
+    CHECK(r->digest == original);
     CHECK(r->platforms.size() == 3);
     CHECK(r->manifests == 5); // the index, three images, one attestation manifest
     CHECK(r->downloaded == r->blobs);
@@ -255,10 +218,10 @@ TEST_CASE("Export: a multi-platform index to an OCI layout, copied back by skope
     // --preserve-digests: skopeo would otherwise compress the sample images' uncompressed layers (new digests).
     skopeo({QStringLiteral("copy"), QStringLiteral("--all"), QStringLiteral("--preserve-digests"),
             QStringLiteral("--dest-tls-verify=false"), QStringLiteral("oci:%1:1.27").arg(layout), QStringLiteral("docker://%1/copied/nginx:1.27").arg(host)});
-    CHECK(remoteDigest(host, QStringLiteral("copied/nginx:1.27")) == original);
+    CHECK(skopeoDigest(host, QStringLiteral("copied/nginx:1.27")) == original);
     skopeo({QStringLiteral("copy"), QStringLiteral("--all"), QStringLiteral("--preserve-digests"),
             QStringLiteral("--dest-tls-verify=false"), QStringLiteral("oci:%1:1.25").arg(layout), QStringLiteral("docker://%1/copied/nginx:1.25").arg(host)});
-    CHECK(remoteDigest(host, QStringLiteral("copied/nginx:1.25")) == second->digest.toString());
+    CHECK(skopeoDigest(host, QStringLiteral("copied/nginx:1.25")) == second->digest);
 }
 
 TEST_CASE("Export: a docker-archive of one platform that skopeo reads", "[e2e][export]")
@@ -268,7 +231,7 @@ TEST_CASE("Export: a docker-archive of one platform that skopeo reads", "[e2e][e
     Peer peer(kind);
     pushSamples(peer);
     const QString host = peer.hostPort();
-    RegistryClient client(profileFor(peer.baseUrl()));
+    RegistryClient client(profileFor(peer.baseUrl(), 30000));
     QTemporaryDir dir;
 
     ImageExport::Options options;
@@ -312,7 +275,7 @@ TEST_CASE("Export: a docker-archive of one platform that skopeo reads", "[e2e][e
                                                  dir.filePath(QStringLiteral("alpine.tar")));
     REQUIRE(alpine);
     CHECK_FALSE(alpine->platform);
-    CHECK(alpine->digest.toString() == remoteDigest(host, QStringLiteral("library/alpine:3.19")));
+    CHECK(alpine->digest == skopeoDigest(host, QStringLiteral("library/alpine:3.19")));
 
     // A platform the index lacks: the ones it has are named, and nothing is written.
     options.platform = Minato::Oci::Platform::parse(QStringLiteral("windows/amd64")).value();
@@ -336,7 +299,7 @@ TEST_CASE("Export: cancel leaves no file under the final name and no temporary f
     samples.setLayerScale(256 * 1024); // tools/ci-runner: five layers of several MiB
     QString error;
     REQUIRE(samples.pushDemoSet(&error));
-    RegistryClient client(profileFor(peer.baseUrl()));
+    RegistryClient client(profileFor(peer.baseUrl(), 30000));
     QTemporaryDir dir;
     const QString archive = dir.filePath(QStringLiteral("cancelled.tar"));
     ImageExport::Options options;
@@ -376,7 +339,7 @@ TEST_CASE("Import: an OCI layout and a docker-archive written by skopeo", "[e2e]
     Peer peer(kind);
     pushSamples(peer);
     const QString host = peer.hostPort();
-    RegistryClient client(profileFor(peer.baseUrl()));
+    RegistryClient client(profileFor(peer.baseUrl(), 30000));
     QTemporaryDir dir;
 
     // An OCI layout of the whole index: pushed back under another name, every digest the same.
@@ -390,12 +353,12 @@ TEST_CASE("Import: an OCI layout and a docker-archive written by skopeo", "[e2e]
         lastDone = done;
         lastTotal = total;
     });
-    const ImageImportResult fromLayout = runToEnd<ImageImport, ImageImportResult>(job);
+    const ImageImportResult fromLayout = requireResult<ImageImport, ImageImportResult>(job, kJobTimeoutMs);
     INFO((fromLayout ? QString() : why(fromLayout.error())).toStdString());
     REQUIRE(fromLayout);
-    const QString original = remoteDigest(host, QStringLiteral("library/nginx:1.26"));
-    CHECK(fromLayout->digest.toString() == original);
-    CHECK(remoteDigest(host, QStringLiteral("imported/nginx:1.26")) == original);
+    const Digest original = skopeoDigest(host, QStringLiteral("library/nginx:1.26"));
+    CHECK(fromLayout->digest == original);
+    CHECK(skopeoDigest(host, QStringLiteral("imported/nginx:1.26")) == original);
     CHECK(fromLayout->manifests == 5);
     CHECK(fromLayout->uploaded == fromLayout->blobs);
     CHECK(lastDone == lastTotal);
@@ -405,7 +368,7 @@ TEST_CASE("Import: an OCI layout and a docker-archive written by skopeo", "[e2e]
     REQUIRE(again);
     CHECK(again->skipped == again->blobs);
     CHECK(again->uploadedBytes == 0);
-    CHECK(again->digest.toString() == original);
+    CHECK(again->digest == original);
 
     // A docker-archive (uncompressed layers named by diff_id, a symlinked legacy layout): config digest kept.
     const QString archive = dir.filePath(QStringLiteral("api.tar"));
@@ -416,10 +379,10 @@ TEST_CASE("Import: an OCI layout and a docker-archive written by skopeo", "[e2e]
         importImage(client, archive, QStringLiteral("imported/api"), QStringLiteral("v1.2.3"));
     INFO((fromArchive ? QString() : why(fromArchive.error())).toStdString());
     REQUIRE(fromArchive);
-    const QString config = remoteConfigDigest(host, QStringLiteral("team-a/api:v1.2.3"));
-    CHECK(fromArchive->configDigest.toString() == config);
-    CHECK(remoteConfigDigest(host, QStringLiteral("imported/api:v1.2.3")) == config);
-    CHECK(remoteDigest(host, QStringLiteral("imported/api:v1.2.3")) == fromArchive->digest.toString());
+    const Digest config = skopeoDigest(host, QStringLiteral("team-a/api:v1.2.3"), true);
+    CHECK(fromArchive->configDigest == config);
+    CHECK(skopeoDigest(host, QStringLiteral("imported/api:v1.2.3"), true) == config);
+    CHECK(skopeoDigest(host, QStringLiteral("imported/api:v1.2.3")) == fromArchive->digest);
     CHECK(fromArchive->mediaType == QStringLiteral("application/vnd.docker.distribution.manifest.v2+json"));
     CHECK(fromArchive->blobs == 5); // config and four layers
     CHECK(fromArchive->sourceName.endsWith(QStringLiteral("team-a/api:v1.2.3")));

@@ -2,9 +2,9 @@
 // registry (distribution 2.8) has none, so the client falls back to the referrers tag schema. Artifacts
 // (an SPDX SBOM and a cosign-style signature with `subject`) are pushed with plain HTTP requests.
 #include "embeddedregistryprocess.h"
-#include "httpfetch.h"
 #include "ocilayout.h"
 #include "referenceregistry.h"
+#include "registrycontent.h"
 
 #include "client/referrersquery.h"
 #include "client/registryclient.h"
@@ -31,38 +31,6 @@ constexpr char ociManifest[] = "application/vnd.oci.image.manifest.v1+json";
 constexpr char ociIndex[] = "application/vnd.oci.image.index.v1+json";
 constexpr char emptyJson[] = "application/vnd.oci.empty.v1+json";
 
-QJsonObject descriptor(const QString &mediaType, const QByteArray &bytes)
-{
-    return {{QStringLiteral("mediaType"), mediaType},
-            {QStringLiteral("digest"), Sha256Hasher::digestOf(bytes).toString()},
-            {QStringLiteral("size"), bytes.size()}};
-}
-
-// POST a session, PUT the bytes with ?digest= (every registry supports this two-step form).
-void pushBlob(const QUrl &base, const QString &repository, const QByteArray &bytes)
-{
-    const HttpResult start = httpFetch("POST", urlOn(base, QStringLiteral("/v2/%1/blobs/uploads/").arg(repository)));
-    REQUIRE(start.status == 202);
-    QUrl location = base.resolved(QUrl(QString::fromLatin1(start.header("Location"))));
-    QString query = location.query(QUrl::FullyEncoded);
-    query += (query.isEmpty() ? QString() : QStringLiteral("&")) + QStringLiteral("digest=") +
-             Sha256Hasher::digestOf(bytes).toString();
-    location.setQuery(query, QUrl::StrictMode);
-    const HttpResult put = httpFetch("PUT", location, {{"Content-Type", "application/octet-stream"}}, bytes);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
-}
-
-void putManifest(const QUrl &base, const QString &repository, const QString &reference, const QByteArray &bytes,
-                 const QByteArray &mediaType)
-{
-    const HttpResult put =
-        httpFetch("PUT", urlOn(base, QStringLiteral("/v2/%1/manifests/%2").arg(repository, reference)),
-                  {{"Content-Type", mediaType}}, bytes);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
-}
-
 // An artifact manifest (image-spec "Guidelines for Artifact Usage": empty config, artifactType) referring to
 // subject; returns its bytes.
 QByteArray pushArtifact(const QUrl &base, const QString &repository, const QJsonObject &subject,
@@ -74,8 +42,8 @@ QByteArray pushArtifact(const QUrl &base, const QString &repository, const QJson
         {QStringLiteral("schemaVersion"), 2},
         {QStringLiteral("mediaType"), QString::fromLatin1(ociManifest)},
         {QStringLiteral("artifactType"), artifactType},
-        {QStringLiteral("config"), descriptor(QString::fromLatin1(emptyJson), "{}")},
-        {QStringLiteral("layers"), QJsonArray{descriptor(artifactType, content)}},
+        {QStringLiteral("config"), descriptorOf(QString::fromLatin1(emptyJson), "{}")},
+        {QStringLiteral("layers"), QJsonArray{descriptorOf(artifactType, content)}},
         {QStringLiteral("subject"), subject},
     };
     const QByteArray bytes = QJsonDocument(manifest).toJson(QJsonDocument::Compact);
@@ -117,7 +85,7 @@ Pushed pushSubjectAndArtifacts(const QUrl &base, const QString &hostPort, const 
                    QStringLiteral("docker://%1/sup/app:v1").arg(hostPort)});
     INFO(push.output.toStdString());
     REQUIRE(push.exitCode == 0);
-    p.subject = descriptor(QString::fromLatin1(ociManifest), p.image.manifest);
+    p.subject = descriptorOf(QString::fromLatin1(ociManifest), p.image.manifest);
     p.digest = *Minato::Oci::Digest::parse(p.image.manifestDigest);
     p.sbom = pushArtifact(base, QStringLiteral("sup/app"), p.subject, QStringLiteral("application/spdx+json"),
                           R"({"spdxVersion":"SPDX-2.3"})");
@@ -216,9 +184,9 @@ TEST_CASE("Referrers: the reference registry through the referrers tag schema", 
 
     // Spec "Pushing Manifests with Subject": a client of a registry without the API maintains an index
     // under the tag sha256-<hex> listing the referrers.
-    QJsonObject sbomEntry = descriptor(QString::fromLatin1(ociManifest), p.sbom);
+    QJsonObject sbomEntry = descriptorOf(QString::fromLatin1(ociManifest), p.sbom);
     sbomEntry.insert(QStringLiteral("artifactType"), QStringLiteral("application/spdx+json"));
-    QJsonObject sigEntry = descriptor(QString::fromLatin1(ociManifest), p.signature);
+    QJsonObject sigEntry = descriptorOf(QString::fromLatin1(ociManifest), p.signature);
     sigEntry.insert(QStringLiteral("artifactType"), QStringLiteral("application/vnd.dev.cosign.artifact.sig.v1+json"));
     const QByteArray index = QJsonDocument(QJsonObject{{QStringLiteral("schemaVersion"), 2},
                                                        {QStringLiteral("mediaType"), QString::fromLatin1(ociIndex)},

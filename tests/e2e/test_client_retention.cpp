@@ -7,6 +7,7 @@
 #include "embeddedregistryprocess.h"
 #include "httpfetch.h"
 #include "referenceregistry.h"
+#include "registrycontent.h"
 
 #include "client/bulkdelete.h"
 #include "client/registryclient.h"
@@ -18,7 +19,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 
 #include <memory>
 
@@ -58,38 +58,6 @@ private:
     std::unique_ptr<EmbeddedRegistryProcess> m_minato;
     std::unique_ptr<ReferenceRegistry> m_reference;
 };
-
-QJsonObject descriptorOf(const QString &mediaType, const QByteArray &bytes)
-{
-    return {{QStringLiteral("mediaType"), mediaType},
-            {QStringLiteral("digest"), Sha256Hasher::digestOf(bytes).toString()},
-            {QStringLiteral("size"), bytes.size()}};
-}
-
-void pushBlob(const QUrl &base, const QString &repository, const QByteArray &bytes)
-{
-    // POST then PUT ?digest= (distribution-spec v1.1 "Pushing a blob monolithically", end-4a then end-6).
-    const HttpResult start = httpFetch("POST", urlOn(base, QStringLiteral("/v2/%1/blobs/uploads/").arg(repository)));
-    REQUIRE(start.status == 202);
-    QUrl location = base.resolved(QUrl(QString::fromLatin1(start.header("Location"))));
-    QString query = location.query(QUrl::FullyEncoded);
-    query += (query.isEmpty() ? QString() : QStringLiteral("&")) + QStringLiteral("digest=") +
-             Sha256Hasher::digestOf(bytes).toString();
-    location.setQuery(query, QUrl::StrictMode);
-    const HttpResult put = httpFetch("PUT", location, {{"Content-Type", "application/octet-stream"}}, bytes);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
-}
-
-void putManifest(const QUrl &base, const QString &repository, const QString &reference, const QByteArray &bytes,
-                 const QByteArray &mediaType)
-{
-    const HttpResult put =
-        httpFetch("PUT", urlOn(base, QStringLiteral("/v2/%1/manifests/%2").arg(repository, reference)),
-                  {{"Content-Type", mediaType}}, bytes);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
-}
 
 struct Image
 {
@@ -167,43 +135,6 @@ Digest pushIndex(const QUrl &base, const QString &repository, const QString &tag
     return Sha256Hasher::digestOf(index);
 }
 
-QStringList tagList(const QUrl &base, const QString &repository)
-{
-    const HttpResult r = httpFetch("GET", urlOn(base, QStringLiteral("/v2/%1/tags/list").arg(repository)));
-    REQUIRE(r.status == 200);
-    QStringList tags;
-    const QJsonArray array = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("tags")).toArray();
-    for (const QJsonValue &v : array) {
-        tags.append(v.toString());
-    }
-    tags.sort();
-    return tags;
-}
-
-ConnectionProfile profileFor(const QUrl &base)
-{
-    ConnectionProfile p;
-    p.name = QStringLiteral("retention test");
-    p.baseUrl = base;
-    p.timeoutMs = 20000;
-    return p;
-}
-
-template<typename Op, typename R>
-R runToEnd(Op *op)
-{
-    std::optional<R> result;
-    QObject::connect(op, &Op::finished, op, [&result](const R &r) { result = r; });
-    QSignalSpy spy(op, &Op::finished);
-    op->start();
-    if (!result) {
-        spy.wait(60000);
-    }
-    REQUIRE(result);
-    op->deleteLater();
-    return *result;
-}
-
 QString why(const ClientError &e)
 {
     return e.message() + QStringLiteral(" | ") + e.technicalDetail();
@@ -261,7 +192,7 @@ TEST_CASE("Retention: the plan lists exactly what the rules delete, and BulkDele
     QObject::connect(query, &RetentionPlanQuery::progress, query, [&progress](int done, int total) {
         progress.append({done, total});
     });
-    const RetentionPlanResult plan = runToEnd<RetentionPlanQuery, RetentionPlanResult>(query);
+    const RetentionPlanResult plan = requireResult<RetentionPlanQuery, RetentionPlanResult>(query);
     INFO((plan ? QString() : why(plan.error())).toStdString());
     REQUIRE(plan);
 
@@ -308,7 +239,7 @@ TEST_CASE("Retention: the plan lists exactly what the rules delete, and BulkDele
 
     // Applying: the plan's tags, one BulkDelete.
     const BulkDeleteResult applied =
-        runToEnd<BulkDelete, BulkDeleteResult>(new BulkDelete(&client, repo, plan->toDelete(), {}, &client));
+        requireResult<BulkDelete, BulkDeleteResult>(new BulkDelete(&client, repo, plan->toDelete(), {}, &client));
     REQUIRE(applied);
     REQUIRE(applied->items.size() == 3);
     if (peer.isMinato()) {
@@ -343,7 +274,7 @@ TEST_CASE("Retention: keepLast alone, olderThan alone, and refusals", "[client][
     RetentionPlanQuery::Options options;
     options.now = QDateTime(QDate(2024, 5, 6), QTime(0, 0), Qt::UTC);
     auto planWith = [&](const RetentionRules &rules) {
-        return runToEnd<RetentionPlanQuery, RetentionPlanResult>(
+        return requireResult<RetentionPlanQuery, RetentionPlanResult>(
             new RetentionPlanQuery(&client, repo, rules, options, &client));
     };
 
@@ -366,7 +297,7 @@ TEST_CASE("Retention: keepLast alone, olderThan alone, and refusals", "[client][
     CHECK(refused.error().kind() == ClientError::Kind::InvalidRequest);
     CHECK(refused.error().technicalDetail().contains(QStringLiteral("no rule")));
 
-    const RetentionPlanResult missing = runToEnd<RetentionPlanQuery, RetentionPlanResult>(
+    const RetentionPlanResult missing = requireResult<RetentionPlanQuery, RetentionPlanResult>(
         new RetentionPlanQuery(&client, QStringLiteral("keep/none"), count, options, &client));
     REQUIRE_FALSE(missing);
     CHECK(missing.error().kind() == ClientError::Kind::NotFound);
@@ -384,7 +315,7 @@ TEST_CASE("Retention: keepLast alone, olderThan alone, and refusals", "[client][
         });
         QObject::connect(query, &RetentionPlanQuery::finished, query,
                          [&finishedCount](const RetentionPlanResult &) { ++finishedCount; });
-        const RetentionPlanResult r = runToEnd<RetentionPlanQuery, RetentionPlanResult>(query);
+        const RetentionPlanResult r = requireResult<RetentionPlanQuery, RetentionPlanResult>(query);
         CHECK(r.isCancelled());
         CHECK(finishedCount == 1);
         CHECK(tagList(base, repo).size() == 5);

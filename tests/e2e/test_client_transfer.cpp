@@ -8,6 +8,7 @@
 // processes, so the growth measured is the client's alone.
 #include "embeddedregistryprocess.h"
 #include "referenceregistry.h"
+#include "registrycontent.h"
 #include "standinserver.h"
 
 #include "client/blobdownload.h"
@@ -24,7 +25,6 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -74,15 +74,6 @@ struct RunningPeer
 const char *peerName(Peer peer)
 {
     return peer == Peer::Minato ? "minato-registry" : "reference registry (distribution)";
-}
-
-ConnectionProfile profileFor(const QUrl &baseUrl, int timeoutMs = 20000)
-{
-    ConnectionProfile p;
-    p.name = QStringLiteral("transfer");
-    p.baseUrl = baseUrl;
-    p.timeoutMs = timeoutMs;
-    return p;
 }
 
 QByteArray randomBytes(qint64 size, quint32 seed)
@@ -185,31 +176,20 @@ private:
     qint64 m_at = 0;
 };
 
-template<typename Op, typename R>
-std::optional<R> runOp(Op *op, int timeoutMs = 120000)
-{
-    std::optional<R> result;
-    QObject::connect(op, &Op::finished, op, [&result](const R &r) { result = r; });
-    QSignalSpy spy(op, &Op::finished);
-    op->start();
-    if (!result) {
-        spy.wait(timeoutMs);
-    }
-    return result;
-}
+constexpr int kTimeoutMs = 120000; // an upload or download run to its end
 
 std::optional<BlobUploadResult> upload(RegistryClient &client, const QString &repository, const Digest &digest,
                                        QIODevice *source, qint64 size, const BlobUpload::Options &options = {})
 {
     BlobUpload op(&client, repository, digest, size, source, options);
-    return runOp<BlobUpload, BlobUploadResult>(&op);
+    return runToEnd<BlobUpload, BlobUploadResult>(&op, kTimeoutMs);
 }
 
 std::optional<BlobDownloadResult> download(RegistryClient &client, const QString &repository, const Digest &digest,
                                            const QString &path, const BlobDownload::Options &options = {})
 {
     BlobDownload op(&client, repository, digest, path, options);
-    return runOp<BlobDownload, BlobDownloadResult>(&op);
+    return runToEnd<BlobDownload, BlobDownloadResult>(&op, kTimeoutMs);
 }
 
 std::string describe(const std::optional<BlobUploadResult> &r)
@@ -305,7 +285,7 @@ TEST_CASE("Blob transfer: 64 MiB go up in one streamed PATCH and come down with 
     });
     QElapsedTimer clock;
     clock.start();
-    const auto up = runOp<BlobUpload, BlobUploadResult>(&op);
+    const auto up = runToEnd<BlobUpload, BlobUploadResult>(&op, kTimeoutMs);
     const qint64 uploadMs = clock.restart();
     INFO(describe(up));
     REQUIRE(up);
@@ -328,7 +308,7 @@ TEST_CASE("Blob transfer: 64 MiB go up in one streamed PATCH and come down with 
     QObject::connect(&get, &BlobDownload::progress, &get,
                      [&](qint64, qint64) { rssMaxDown = qMax(rssMaxDown, rssKiB()); });
     clock.restart();
-    const auto down = runOp<BlobDownload, BlobDownloadResult>(&get);
+    const auto down = runToEnd<BlobDownload, BlobDownloadResult>(&get, kTimeoutMs);
     const qint64 downloadMs = clock.elapsed();
     INFO(describe(down));
     REQUIRE(down);
@@ -479,7 +459,7 @@ TEST_CASE("Blob transfer: an interrupted download resumes with Range from its .p
                 first.cancel();
             }
         });
-        const auto cancelled = runOp<BlobDownload, BlobDownloadResult>(&first);
+        const auto cancelled = runToEnd<BlobDownload, BlobDownloadResult>(&first, kTimeoutMs);
         REQUIRE(cancelled);
         CHECK(cancelled->isCancelled());
     }
@@ -587,7 +567,7 @@ TEST_CASE("Blob transfer: cancelling an upload aborts it and DELETEs the session
             op.cancel();
         }
     });
-    const auto r = runOp<BlobUpload, BlobUploadResult>(&op);
+    const auto r = runToEnd<BlobUpload, BlobUploadResult>(&op, kTimeoutMs);
     REQUIRE(r);
     CHECK(r->isCancelled());
     REQUIRE(QTest::qWaitFor(

@@ -9,6 +9,7 @@
 #include "httpfetch.h"
 #include "ocilayout.h"
 #include "referenceregistry.h"
+#include "registrycontent.h"
 
 #include "client/bulkdelete.h"
 #include "client/deleteimage.h"
@@ -27,7 +28,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -92,41 +92,6 @@ private:
 
 // ---- content, pushed with plain HTTP ---------------------------------------------------------------------------
 
-using Headers = QList<QPair<QByteArray, QByteArray>>;
-
-QJsonObject descriptorOf(const QString &mediaType, const QByteArray &bytes)
-{
-    return {{QStringLiteral("mediaType"), mediaType},
-            {QStringLiteral("digest"), Sha256Hasher::digestOf(bytes).toString()},
-            {QStringLiteral("size"), bytes.size()}};
-}
-
-void pushBlob(const QUrl &base, const QString &repository, const QByteArray &bytes, const Headers &auth = {})
-{
-    const HttpResult start =
-        httpFetch("POST", urlOn(base, QStringLiteral("/v2/%1/blobs/uploads/").arg(repository)), auth);
-    REQUIRE(start.status == 202);
-    QUrl location = base.resolved(QUrl(QString::fromLatin1(start.header("Location"))));
-    QString query = location.query(QUrl::FullyEncoded);
-    query += (query.isEmpty() ? QString() : QStringLiteral("&")) + QStringLiteral("digest=") +
-             Sha256Hasher::digestOf(bytes).toString();
-    location.setQuery(query, QUrl::StrictMode);
-    const HttpResult put =
-        httpFetch("PUT", location, auth + Headers{{"Content-Type", "application/octet-stream"}}, bytes);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
-}
-
-void putManifest(const QUrl &base, const QString &repository, const QString &reference, const QByteArray &bytes,
-                 const QByteArray &mediaType, const Headers &auth = {})
-{
-    const HttpResult put =
-        httpFetch("PUT", urlOn(base, QStringLiteral("/v2/%1/manifests/%2").arg(repository, reference)),
-                  auth + Headers{{"Content-Type", mediaType}}, bytes);
-    INFO(put.body.toStdString());
-    REQUIRE(put.status == 201);
-}
-
 struct Image
 {
     QByteArray manifest;
@@ -146,7 +111,7 @@ struct Image
 // An image (config and one layer, both unique to `seed`) in `repository`, pushed as `reference` (a tag, or
 // empty: by its digest).
 Image pushImage(const QUrl &base, const QString &repository, const QString &reference, const QString &seed,
-                const QString &architecture = QStringLiteral("amd64"), const Headers &auth = {})
+                const QString &architecture = QStringLiteral("amd64"), const HttpHeaders &auth = {})
 {
     Image image;
     image.architecture = architecture;
@@ -226,13 +191,6 @@ Digest pushSignature(const Peer &peer, const QString &repository, const Image &s
     return digest;
 }
 
-int headStatus(const QUrl &base, const QString &repository, const QString &reference)
-{
-    return httpFetch("HEAD", urlOn(base, QStringLiteral("/v2/%1/manifests/%2").arg(repository, reference)),
-                     {{"Accept", manifestAccept()}})
-        .status;
-}
-
 QByteArray headDigest(const QUrl &base, const QString &repository, const QString &reference)
 {
     return httpFetch("HEAD", urlOn(base, QStringLiteral("/v2/%1/manifests/%2").arg(repository, reference)),
@@ -242,42 +200,18 @@ QByteArray headDigest(const QUrl &base, const QString &repository, const QString
 
 // ---- running operations ----------------------------------------------------------------------------------------
 
-ConnectionProfile profileFor(const QUrl &base)
-{
-    ConnectionProfile p;
-    p.name = QStringLiteral("write test");
-    p.baseUrl = base;
-    p.timeoutMs = 20000;
-    return p;
-}
-
-template<typename Op, typename R>
-R runToEnd(Op *op)
-{
-    std::optional<R> result;
-    QObject::connect(op, &Op::finished, op, [&result](const R &r) { result = r; });
-    QSignalSpy spy(op, &Op::finished);
-    op->start();
-    if (!result) {
-        spy.wait(60000);
-    }
-    REQUIRE(result);
-    op->deleteLater();
-    return *result;
-}
-
 DeletePlanResult planOf(RegistryClient &client, const QString &repository, const QString &reference,
                         int maxTagChecks = 1000)
 {
     DeletePlanQuery::Options options;
     options.maxTagChecks = maxTagChecks;
-    return runToEnd<DeletePlanQuery, DeletePlanResult>(
+    return requireResult<DeletePlanQuery, DeletePlanResult>(
         new DeletePlanQuery(&client, repository, reference, options, &client));
 }
 
 DeleteResult deleteTag(RegistryClient &client, const QString &repository, const QString &tag)
 {
-    return runToEnd<DeleteTag, DeleteResult>(new DeleteTag(&client, repository, tag, {}, &client));
+    return requireResult<DeleteTag, DeleteResult>(new DeleteTag(&client, repository, tag, {}, &client));
 }
 
 QString why(const ClientError &e)
@@ -299,7 +233,7 @@ TEST_CASE("ManifestPut: the exact bytes under a tag or a digest, the answer's di
     // The same manifest written differently: other bytes, another digest — kept byte for byte.
     const QByteArray pretty = QJsonDocument::fromJson(image.manifest).toJson(QJsonDocument::Indented);
     REQUIRE(pretty != image.manifest);
-    const ManifestPutResult byTag = runToEnd<ManifestPut, ManifestPutResult>(new ManifestPut(
+    const ManifestPutResult byTag = requireResult<ManifestPut, ManifestPutResult>(new ManifestPut(
         &client, QStringLiteral("put/app"), QStringLiteral("pretty"), pretty, QString::fromLatin1(kOciManifest)));
     INFO((byTag ? QString() : why(byTag.error())).toStdString());
     REQUIRE(byTag);
@@ -310,20 +244,20 @@ TEST_CASE("ManifestPut: the exact bytes under a tag or a digest, the answer's di
     CHECK(read.body == pretty);
     CHECK(read.header("Content-Type") == kOciManifest);
 
-    const ManifestPutResult byDigest = runToEnd<ManifestPut, ManifestPutResult>(
+    const ManifestPutResult byDigest = requireResult<ManifestPut, ManifestPutResult>(
         new ManifestPut(&client, QStringLiteral("put/other"), image.digest.toString(), image.manifest,
                         QString::fromLatin1(kOciManifest)));
     // put/other has none of the blobs: the registry refuses, and the sentence says what is missing.
     REQUIRE_FALSE(byDigest);
     CHECK(byDigest.error().message().contains(QStringLiteral("lacks blobs")));
 
-    const ManifestPutResult again = runToEnd<ManifestPut, ManifestPutResult>(
+    const ManifestPutResult again = requireResult<ManifestPut, ManifestPutResult>(
         new ManifestPut(&client, QStringLiteral("put/app"), image.digest.toString(), image.manifest,
                         QString::fromLatin1(kOciManifest)));
     REQUIRE(again);
     CHECK(again->digest == image.digest);
 
-    const ManifestPutResult wrong = runToEnd<ManifestPut, ManifestPutResult>(
+    const ManifestPutResult wrong = requireResult<ManifestPut, ManifestPutResult>(
         new ManifestPut(&client, QStringLiteral("put/app"), Sha256Hasher::digestOf("other").toString(), image.manifest,
                         QString::fromLatin1(kOciManifest)));
     REQUIRE_FALSE(wrong);
@@ -355,7 +289,7 @@ TEST_CASE("Retag: within a repository and across, the digest unchanged", "[clien
         if (progress) {
             QObject::connect(job, &Retag::progress, job, [progress](int done, int) { progress->append(done); });
         }
-        return runToEnd<Retag, RetagResult>(job);
+        return requireResult<Retag, RetagResult>(job);
     };
 
     SECTION("within the repository, by tag and by digest")
@@ -384,12 +318,7 @@ TEST_CASE("Retag: within a repository and across, the digest unchanged", "[clien
         CHECK(copied->digest == v1.digest);
         CHECK(copied->mountedBlobs == 2);
         CHECK_FALSE(progress.isEmpty());
-        const ProcessResult raw =
-            runSkopeo({QStringLiteral("inspect"), QStringLiteral("--raw"), QStringLiteral("--tls-verify=false"),
-                       QStringLiteral("docker://%1/dst/app:v1").arg(peer.hostPort())});
-        INFO(raw.output.toStdString());
-        REQUIRE(raw.exitCode == 0);
-        CHECK(Sha256Hasher::digestOf(raw.output.trimmed().toUtf8()) == v1.digest);
+        CHECK(skopeoDigest(peer.hostPort(), QStringLiteral("dst/app:v1")) == v1.digest);
         // The blobs are there, mounted: a pull of the config works from the new repository.
         CHECK(httpFetch(
                   "HEAD",
@@ -403,7 +332,7 @@ TEST_CASE("Retag: within a repository and across, the digest unchanged", "[clien
         CHECK(multi->digest == Sha256Hasher::digestOf(index));
         CHECK(multi->childManifests == 2);
         CHECK(multi->mountedBlobs == 4);
-        const ManifestResult read = runToEnd<ManifestQuery, ManifestResult>(
+        const ManifestResult read = requireResult<ManifestQuery, ManifestResult>(
             client.manifest(QStringLiteral("dst/multi"), QStringLiteral("latest")));
         REQUIRE(read);
         CHECK(read->digest == Sha256Hasher::digestOf(index));
@@ -433,7 +362,7 @@ TEST_CASE("Retag: a blob the registry will not mount is reported, nothing is tag
     auto *job = new Retag(&client, from, to, &client);
     QList<Minato::Oci::Descriptor> mustCopy;
     QObject::connect(job, &Retag::finished, job, [job, &mustCopy](const RetagResult &) { mustCopy = job->mustCopy(); });
-    const RetagResult r = runToEnd<Retag, RetagResult>(job);
+    const RetagResult r = requireResult<Retag, RetagResult>(job);
     REQUIRE_FALSE(r);
     CHECK(r.error().message().contains(QStringLiteral("must be copied")));
     REQUIRE(mustCopy.size() == 1);
@@ -616,7 +545,7 @@ TEST_CASE("Delete disabled: the sentence says how to enable it", "[client][delet
         REQUIRE_FALSE(byTag);
         CHECK(byTag.error().httpStatus() == 405);
         CHECK(byTag.error().message().contains(QStringLiteral("REGISTRY_STORAGE_DELETE_ENABLED=true")));
-        const DeleteResult byDigest = runToEnd<ManifestDelete, DeleteResult>(
+        const DeleteResult byDigest = requireResult<ManifestDelete, DeleteResult>(
             new ManifestDelete(&client, QStringLiteral("off/app"), b.digest.toString(), &client));
         REQUIRE_FALSE(byDigest);
         CHECK(byDigest.error().message().contains(QStringLiteral("REGISTRY_STORAGE_DELETE_ENABLED=true")));
@@ -658,7 +587,7 @@ TEST_CASE("Delete: sign-in and permission sentences (minato-registry with access
     file.close();
     Peer peer(Peer::Kind::Minato);
     peer.start({QStringLiteral("--auth-config"), config});
-    const Headers admin{{"Authorization", "Basic " + QByteArrayLiteral("admin:admin-pw").toBase64()}};
+    const HttpHeaders admin{{"Authorization", "Basic " + QByteArrayLiteral("admin:admin-pw").toBase64()}};
     pushImage(peer.baseUrl(), QStringLiteral("acl/app"), QStringLiteral("v1"), QStringLiteral("acl"),
               QStringLiteral("amd64"), admin);
 
@@ -712,7 +641,7 @@ TEST_CASE("BulkDelete: per-item results, progress, and cancel", "[client][delete
             items.append({index, r.hasValue()});
         });
         QObject::connect(job, &BulkDelete::progress, job, [&progress](int done, int) { progress.append(done); });
-        const BulkDeleteResult r = runToEnd<BulkDelete, BulkDeleteResult>(job);
+        const BulkDeleteResult r = requireResult<BulkDelete, BulkDeleteResult>(job);
         REQUIRE(r);
         REQUIRE(r->items.size() == 5); // "a1" given twice is deleted once
         CHECK(items.size() == 5);
@@ -757,7 +686,7 @@ TEST_CASE("BulkDelete: per-item results, progress, and cancel", "[client][delete
             ++itemsSeen;
             job->cancel();
         });
-        const BulkDeleteResult r = runToEnd<BulkDelete, BulkDeleteResult>(job);
+        const BulkDeleteResult r = requireResult<BulkDelete, BulkDeleteResult>(job);
         REQUIRE_FALSE(r);
         CHECK(r.isCancelled());
         CHECK(itemsSeen == 1);
