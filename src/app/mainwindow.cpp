@@ -6,6 +6,7 @@
 #include "connectionspane.h"
 #include "copydialog.h"
 #include "deletedialog.h"
+#include "retagdialog.h"
 #include "detailspane.h"
 #include "format.h"
 #include "repositoriespane.h"
@@ -321,7 +322,16 @@ void MainWindow::setUpTasks()
     });
     connect(m_tasks, &TaskListModel::taskAdded, this, [this](Task *task) {
         m_tasksDock->show();
-        // A delete changes the list of tags: the tags pane follows when it shows that repository.
+        // A new tag or a delete changes the list of tags: the tags pane follows when it shows that repository.
+        if (auto *tagging = qobject_cast<RetagTask *>(task)) {
+            connect(tagging, &Task::finished, this, [this, tagging]() {
+                if (tagging->state() == Task::State::Succeeded &&
+                    m_ui->tagsPane->connection() == tagging->connection() &&
+                    m_ui->tagsPane->repository() == tagging->target().repository) {
+                    m_ui->tagsPane->reload();
+                }
+            });
+        }
         if (auto *removal = qobject_cast<DeleteTagsTask *>(task)) {
             connect(removal, &Task::finished, this, [this, removal]() {
                 if (m_ui->tagsPane->connection() == removal->connection() &&
@@ -338,9 +348,11 @@ void MainWindow::setUpTasks()
         });
     });
 
+    connect(m_ui->actionRetag, &QAction::triggered, this, &MainWindow::retag);
     connect(m_ui->actionCopyTo, &QAction::triggered, this, &MainWindow::copyTo);
     connect(m_ui->actionDeleteTags, &QAction::triggered, this, &MainWindow::deleteTags);
     // The tag table's context menu offers the same actions.
+    m_ui->tagsPane->view()->addAction(m_ui->actionRetag);
     m_ui->tagsPane->view()->addAction(m_ui->actionCopyTo);
     m_ui->tagsPane->view()->addAction(m_ui->actionDeleteTags);
     connect(m_ui->tagsPane, &TagsPane::tagSelected, this, &MainWindow::updateTagActions);
@@ -354,9 +366,26 @@ void MainWindow::updateTagActions()
 {
     const QStringList selected = m_ui->tagsPane->selectedTags();
     m_ui->actionCopyTo->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
+    m_ui->actionRetag->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
     m_ui->actionDeleteTags->setEnabled(!selected.isEmpty());
     m_ui->actionDeleteTags->setText(selected.size() > 1 ? tr("&Delete %1 tags…").arg(selected.size())
                                                         : tr("&Delete…"));
+}
+
+void MainWindow::retag()
+{
+    TagsPane *tags = m_ui->tagsPane;
+    const QString tag = tags->currentTag();
+    if (tag.isEmpty()) {
+        return;
+    }
+    Client::Retag::Image source;
+    source.repository = tags->repository();
+    source.reference = tag;
+    RetagDialog dialog(m_session, tags->connection(), source, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        m_tasks->add(dialog.makeTask());
+    }
 }
 
 void MainWindow::copyTo()
@@ -530,6 +559,7 @@ void MainWindow::showShortcuts()
         {m_ui->actionFilter->shortcut(), tr("Filter the repositories, or the tags when they have the focus")},
         {m_ui->actionRefresh->shortcut(), tr("Refresh what is shown")},
         {m_ui->actionAddConnection->shortcut(), tr("Add a connection")},
+        {m_ui->actionRetag->shortcut(), tr("Give the tag's image another tag (no data moves)")},
         {m_ui->actionCopyTo->shortcut(), tr("Copy the tag's image to another connection or repository")},
         {m_ui->actionDeleteTags->shortcut(), tr("Delete the selected tags (after a confirmation)")},
         {m_ui->actionShowTasks->shortcut(), tr("Show or hide the running and finished tasks")},

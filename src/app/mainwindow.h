@@ -66,6 +66,7 @@ public slots:
     void refresh();
     void focusFilter();
     // The tag shown (or the tags selected) in the tags pane: the copy dialog, the delete confirmation.
+    void retag();
     void copyTo();
     void deleteTags();
 

@@ -195,6 +195,66 @@ void CopyTask::abort()
     }
 }
 
+// ---- RetagTask --------------------------------------------------------------------------------------------
+
+RetagTask::RetagTask(AppSession *session, QString connection, Client::Retag::Image source, Client::Retag::Image target,
+                     QObject *parent)
+    : Task(tr("Tag %1:%2 as %3:%4").arg(source.repository, source.reference, target.repository, target.reference), false,
+           parent)
+    , m_session(session)
+    , m_connection(std::move(connection))
+    , m_source(std::move(source))
+    , m_target(std::move(target))
+{}
+
+RetagTask::~RetagTask()
+{
+    if (m_job) {
+        disconnect(m_job, nullptr, this, nullptr);
+        m_job->cancel();
+        m_job->deleteLater();
+    }
+}
+
+void RetagTask::run()
+{
+    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    if (!client) {
+        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
+        return;
+    }
+    auto *job = new Client::Retag(client, m_source, m_target, this);
+    m_job = job;
+    setDetail(tr("Reading the manifest…"));
+    connect(job, &Client::Retag::progress, this,
+            [this](int done, int total) { setProgress(done, total, 0, tr("%1 of %2 steps").arg(done).arg(total)); });
+    connect(job, &Client::Retag::finished, this, [this, job](const Client::RetagResult &r) {
+        job->deleteLater();
+        m_job = nullptr;
+        if (r.isCancelled()) {
+            markCancelled();
+            return;
+        }
+        if (!r) {
+            failWith(r.error().message());
+            return;
+        }
+        QString detail = tr("Tagged: %1:%2 is %3").arg(m_target.repository, m_target.reference, Format::shortDigest(r->digest));
+        if (r->mountedBlobs > 0) {
+            detail += Format::plural(r->mountedBlobs, tr(", 1 blob mounted"), tr(", %1 blobs mounted"));
+        }
+        succeed(detail);
+    });
+    job->start();
+}
+
+void RetagTask::abort()
+{
+    if (m_job) {
+        m_job->cancel();
+    }
+}
+
 // ---- DeleteTagsTask ---------------------------------------------------------------------------------------
 
 DeleteTagsTask::DeleteTagsTask(AppSession *session, QString connection, QString repository, QStringList tags,

@@ -16,6 +16,7 @@
 
 #include "client/bulkdelete.h"
 #include "client/copyjob.h"
+#include "client/retag.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -129,6 +130,33 @@ private:
     QPointer<Client::CopyJob> m_job;
     bool m_newIndex = false;
     std::optional<Client::CopyInfo> m_result;
+};
+
+// Another tag for an image on the same connection (Retag: no data moves; into another repository its blobs are
+// mounted first). Quick, but a task all the same: its result and any error show where the others do.
+class RetagTask final : public Task
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RetagTask)
+
+public:
+    RetagTask(AppSession *session, QString connection, Client::Retag::Image source, Client::Retag::Image target,
+              QObject *parent = nullptr);
+    ~RetagTask() override;
+
+    const QString &connection() const { return m_connection; }
+    const Client::Retag::Image &target() const { return m_target; }
+
+protected:
+    void run() override;
+    void abort() override;
+
+private:
+    QPointer<AppSession> m_session;
+    QString m_connection;
+    Client::Retag::Image m_source;
+    Client::Retag::Image m_target;
+    QPointer<Client::Retag> m_job;
 };
 
 // Tags of one repository deleted as one job, with BulkDelete; a retry deletes the tags that failed.

@@ -7,6 +7,7 @@
 #include "app/copydialog.h"
 #include "app/deletedialog.h"
 #include "app/mainwindow.h"
+#include "app/retagdialog.h"
 #include "app/tagspane.h"
 #include "app/tagtablemodel.h"
 #include "app/task.h"
@@ -14,11 +15,13 @@
 
 #include "ui_copydialog.h"
 #include "ui_deletedialog.h"
+#include "ui_retagdialog.h"
 
 #include "embeddedregistryprocess.h"
 #include "sampleimages.h"
 #include "standinserver.h"
 
+#include "client/manifestquery.h"
 #include "client/registryclient.h"
 #include "client/tagsquery.h"
 
@@ -399,4 +402,49 @@ TEST_CASE("Closing the window while a task runs asks first: Keep running, or Sto
     });
     CHECK(window.close());
     CHECK(copy->state() == Task::State::Cancelled);
+}
+
+TEST_CASE("F2 gives a tag another name: the same digest, and the table shows it", "[app][tasks][window]")
+{
+    TwoRegistries r;
+    MainWindow window(r.s.session.get());
+    window.resize(1280, 800);
+    window.show();
+    TagsPane *tags = window.tagsPane();
+    tags->showRepository(QStringLiteral("source"), QStringLiteral("team-a/web"));
+    tags->selectTag(QStringLiteral("2026.11.1"));
+    REQUIRE(waitUntil([&] { return tags->currentTag() == QStringLiteral("2026.11.1"); }));
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    tags->view()->setFocus();
+
+    onNextDialog<RetagDialog>([](RetagDialog *dialog) {
+        CHECK_FALSE(dialog->tagButton()->isEnabled()); // nothing typed yet
+        QTest::keyClicks(dialog->ui()->tagEdit, QStringLiteral("bad tag"));
+        CHECK_FALSE(dialog->tagButton()->isEnabled());
+        dialog->ui()->tagEdit->setText(QStringLiteral("stable"));
+        REQUIRE(dialog->tagButton()->isEnabled());
+        dialog->tagButton()->click();
+    });
+    QTest::keyClick(tags->view(), Qt::Key_F2);
+    REQUIRE(window.tasks()->rowCount() == 1);
+    Task *task = window.tasks()->task(0);
+    REQUIRE(waitUntil([&] { return !task->isRunning(); }));
+    INFO(task->errorText().toStdString());
+    REQUIRE(task->state() == Task::State::Succeeded);
+    REQUIRE(waitUntil([&] { return !tags->isLoading() && tags->model()->rowOf(QStringLiteral("stable")) >= 0; }));
+
+    // The same manifest under both names.
+    auto *a = r.s.session->client(QStringLiteral("source"))->manifest(QStringLiteral("team-a/web"), QStringLiteral("stable"), true);
+    auto *b = r.s.session->client(QStringLiteral("source"))->manifest(QStringLiteral("team-a/web"), QStringLiteral("2026.11.1"), true);
+    std::optional<Minato::Client::ManifestResult> ra;
+    std::optional<Minato::Client::ManifestResult> rb;
+    QObject::connect(a, &Minato::Client::ManifestQuery::finished, a, [&ra](const Minato::Client::ManifestResult &x) { ra = x; });
+    QObject::connect(b, &Minato::Client::ManifestQuery::finished, b, [&rb](const Minato::Client::ManifestResult &x) { rb = x; });
+    a->start();
+    b->start();
+    REQUIRE(waitUntil([&] { return ra && rb; }));
+    REQUIRE(*ra);
+    REQUIRE(*rb);
+    CHECK(ra->value().digest == rb->value().digest);
 }
