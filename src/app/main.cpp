@@ -12,6 +12,8 @@
 #include "application.h"
 #include "connectiondialog.h"
 #include "deletedialog.h"
+#include "retentiondialog.h"
+#include "ui_retentiondialog.h"
 #include "detailspane.h"
 #include "mainwindow.h"
 #include "tagspane.h"
@@ -61,7 +63,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption tasks(
         QStringLiteral("tasks"),
         QApplication::translate("main", "With --screenshot and a reference: capture the window with sample tasks."));
-    parser.addOptions({screenshot, about, connectionDialog, deleteDialog, tasks, theme, tab, waitMs});
+    const QCommandLineOption cleanupDialog(
+        QStringLiteral("cleanup-dialog"),
+        QApplication::translate("main", "With --screenshot and a reference: capture the clean-up preview (keep 3)."));
+    parser.addOptions({screenshot, about, connectionDialog, deleteDialog, cleanupDialog, tasks, theme, tab, waitMs});
     parser.process(app);
 
     if (parser.isSet(theme)) {
@@ -89,16 +94,36 @@ int main(int argc, char *argv[])
         const bool aboutShot = parser.isSet(about);
         const bool dialogShot = parser.isSet(connectionDialog);
         const bool deleteShot = parser.isSet(deleteDialog);
+        const bool cleanupShot = parser.isSet(cleanupDialog);
         const bool tasksShot = parser.isSet(tasks);
         const int tabIndex = parser.value(tab).toInt();
-        auto grab = [&window, file, aboutShot, dialogShot, deleteShot, tabIndex] {
+        auto grab = [&window, file, aboutShot, dialogShot, deleteShot, cleanupShot, tabIndex] {
             static bool done = false; // the details' loaded() and the time limit may both arrive
             if (done) {
                 return;
             }
             done = true;
             int rc = 0;
-            if (deleteShot) {
+            if (cleanupShot) {
+                Minato::App::TagsPane *tags = window.tagsPane();
+                Minato::App::RetentionDialog dialog(window.session(), tags->connection(), tags->repository(), &window);
+                dialog.ui()->keepSpin->setValue(3);
+                dialog.ui()->matchEdit->setText(QStringLiteral("^v"));
+                dialog.show();
+                dialog.preview();
+                QEventLoop wait; // until the preview is there (at most 10 s)
+                QTimer poll;
+                QObject::connect(&poll, &QTimer::timeout, &wait, [&wait, &dialog] {
+                    if (dialog.plan()) {
+                        wait.quit();
+                    }
+                });
+                poll.start(50);
+                QTimer::singleShot(10000, &wait, &QEventLoop::quit);
+                wait.exec();
+                QApplication::processEvents();
+                rc = dialog.grab().save(file) ? 0 : 1;
+            } else if (deleteShot) {
                 Minato::App::TagsPane *tags = window.tagsPane();
                 Minato::App::DeleteDialog dialog(window.session(), tags->connection(), tags->repository(),
                                                  {tags->currentTag()}, &window);

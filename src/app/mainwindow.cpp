@@ -7,6 +7,7 @@
 #include "copydialog.h"
 #include "deletedialog.h"
 #include "retagdialog.h"
+#include "retentiondialog.h"
 #include "detailspane.h"
 #include "format.h"
 #include "repositoriespane.h"
@@ -351,6 +352,7 @@ void MainWindow::setUpTasks()
     connect(m_ui->actionRetag, &QAction::triggered, this, &MainWindow::retag);
     connect(m_ui->actionCopyTo, &QAction::triggered, this, &MainWindow::copyTo);
     connect(m_ui->actionDeleteTags, &QAction::triggered, this, &MainWindow::deleteTags);
+    connect(m_ui->actionCleanUp, &QAction::triggered, this, &MainWindow::cleanUp);
     // The tag table's context menu offers the same actions.
     m_ui->tagsPane->view()->addAction(m_ui->actionRetag);
     m_ui->tagsPane->view()->addAction(m_ui->actionCopyTo);
@@ -367,6 +369,7 @@ void MainWindow::updateTagActions()
     const QStringList selected = m_ui->tagsPane->selectedTags();
     m_ui->actionCopyTo->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
     m_ui->actionRetag->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
+    m_ui->actionCleanUp->setEnabled(!m_ui->tagsPane->repository().isEmpty());
     m_ui->actionDeleteTags->setEnabled(!selected.isEmpty());
     m_ui->actionDeleteTags->setText(selected.size() > 1 ? tr("&Delete %1 tags…").arg(selected.size())
                                                         : tr("&Delete…"));
@@ -417,6 +420,20 @@ void MainWindow::deleteTags()
     DeleteDialog dialog(m_session, tags->connection(), tags->repository(), selected, this);
     if (dialog.exec() == QDialog::Accepted) {
         m_tasks->add(dialog.makeTask());
+    }
+}
+
+void MainWindow::cleanUp()
+{
+    TagsPane *tags = m_ui->tagsPane;
+    if (tags->repository().isEmpty()) {
+        return;
+    }
+    RetentionDialog dialog(m_session, tags->connection(), tags->repository(), this);
+    if (dialog.exec() == QDialog::Accepted) {
+        if (DeleteTagsTask *task = dialog.makeTask()) {
+            m_tasks->add(task);
+        }
     }
 }
 
@@ -562,6 +579,7 @@ void MainWindow::showShortcuts()
         {m_ui->actionRetag->shortcut(), tr("Give the tag's image another tag (no data moves)")},
         {m_ui->actionCopyTo->shortcut(), tr("Copy the tag's image to another connection or repository")},
         {m_ui->actionDeleteTags->shortcut(), tr("Delete the selected tags (after a confirmation)")},
+        {m_ui->actionCleanUp->shortcut(), tr("Clean up old tags by rules, with a preview first")},
         {m_ui->actionShowTasks->shortcut(), tr("Show or hide the running and finished tasks")},
         {QKeySequence(Qt::Key_Tab), tr("Move between panes")},
         {m_ui->actionShortcuts->shortcut(), tr("This overview")},

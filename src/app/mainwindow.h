@@ -69,6 +69,7 @@ public slots:
     void retag();
     void copyTo();
     void deleteTags();
+    void cleanUp(); // retention rules for the repository shown, with a preview
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -8,6 +8,7 @@
 #include "app/deletedialog.h"
 #include "app/mainwindow.h"
 #include "app/retagdialog.h"
+#include "app/retentiondialog.h"
 #include "app/tagspane.h"
 #include "app/tagtablemodel.h"
 #include "app/task.h"
@@ -16,6 +17,7 @@
 #include "ui_copydialog.h"
 #include "ui_deletedialog.h"
 #include "ui_retagdialog.h"
+#include "ui_retentiondialog.h"
 
 #include "embeddedregistryprocess.h"
 #include "sampleimages.h"
@@ -28,6 +30,7 @@
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
 #include <QMessageBox>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
 #include <QTreeWidget>
@@ -447,4 +450,54 @@ TEST_CASE("F2 gives a tag another name: the same digest, and the table shows it"
     REQUIRE(*ra);
     REQUIRE(*rb);
     CHECK(ra->value().digest == rb->value().digest);
+}
+
+TEST_CASE("Clean up old tags: the preview lists exactly what the rules delete, and only that is deleted",
+          "[app][tasks][dialogs]")
+{
+    TwoRegistries r;
+    RetentionDialog dialog(r.s.session.get(), QStringLiteral("source"), QStringLiteral("team-a/api"));
+    dialog.show();
+    Ui::RetentionDialog *ui = dialog.ui();
+    CHECK_FALSE(dialog.deleteButton()->isEnabled()); // nothing before a preview
+    ui->keepCheck->setChecked(true);
+    ui->keepSpin->setValue(3);
+    ui->olderCheck->setChecked(false);
+    ui->matchEdit->setText(QStringLiteral("^v"));
+    dialog.preview();
+    REQUIRE(waitUntil([&] { return dialog.plan().has_value(); }, 30000));
+    const QStringList expected = {QStringLiteral("v1.2.1"), QStringLiteral("v1.2.0"), QStringLiteral("v1.1.2"),
+                                  QStringLiteral("v1.1.1"), QStringLiteral("v1.1.0"), QStringLiteral("v1.0.1"),
+                                  QStringLiteral("v1.0.0")};
+    CHECK(dialog.plan()->toDelete() == expected);
+    CHECK(ui->planTree->topLevelItemCount() == 11); // every tag listed, kept ones too
+    CHECK(dialog.deleteButton()->text() == QStringLiteral("&Delete 7 tags"));
+    REQUIRE(dialog.deleteButton()->isEnabled());
+    CHECK(ui->summaryLabel->text().contains(QStringLiteral("Would delete 7 of 11 tags")));
+
+    // A rule changed: the preview is gone, and with it the Delete button.
+    ui->keepSpin->setValue(2);
+    CHECK_FALSE(dialog.plan().has_value());
+    CHECK_FALSE(dialog.deleteButton()->isEnabled());
+    ui->keepSpin->setValue(3);
+    dialog.preview();
+    REQUIRE(waitUntil([&] { return dialog.plan().has_value(); }, 30000));
+    REQUIRE(dialog.plan()->toDelete() == expected);
+    // Nothing has been deleted by previewing.
+    CHECK(targetStatus(r.source, QStringLiteral("team-a/api"), QStringLiteral("v1.0.0")) == 200);
+
+    TaskListModel tasks;
+    auto *task = dialog.makeTask();
+    REQUIRE(task);
+    tasks.add(task);
+    REQUIRE(waitUntil([&] { return !task->isRunning(); }));
+    INFO(task->errorText().toStdString());
+    REQUIRE(task->state() == Task::State::Succeeded);
+    for (const QString &tag : expected) {
+        CHECK(targetStatus(r.source, QStringLiteral("team-a/api"), tag) == 404);
+    }
+    for (const QString &tag : {QStringLiteral("v1.10.0"), QStringLiteral("latest"), QStringLiteral("v1.2.3"),
+                               QStringLiteral("v1.2.2")}) {
+        CHECK(targetStatus(r.source, QStringLiteral("team-a/api"), tag) == 200);
+    }
 }
