@@ -28,6 +28,8 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -333,6 +335,15 @@ void MainWindow::setUpTasks()
                 }
             });
         }
+        if (auto *import = qobject_cast<ImportTask *>(task)) {
+            connect(import, &Task::finished, this, [this, import]() {
+                if (import->state() == Task::State::Succeeded &&
+                    m_ui->tagsPane->connection() == import->connection() &&
+                    m_ui->tagsPane->repository() == import->repository()) {
+                    m_ui->tagsPane->reload();
+                }
+            });
+        }
         if (auto *removal = qobject_cast<DeleteTagsTask *>(task)) {
             connect(removal, &Task::finished, this, [this, removal]() {
                 if (m_ui->tagsPane->connection() == removal->connection() &&
@@ -353,6 +364,9 @@ void MainWindow::setUpTasks()
     connect(m_ui->actionCopyTo, &QAction::triggered, this, &MainWindow::copyTo);
     connect(m_ui->actionDeleteTags, &QAction::triggered, this, &MainWindow::deleteTags);
     connect(m_ui->actionCleanUp, &QAction::triggered, this, &MainWindow::cleanUp);
+    connect(m_ui->actionExport, &QAction::triggered, this, &MainWindow::exportTag);
+    connect(m_ui->actionImport, &QAction::triggered, this, &MainWindow::importImage);
+    m_ui->tagsPane->view()->addAction(m_ui->actionExport);
     // The tag table's context menu offers the same actions.
     m_ui->tagsPane->view()->addAction(m_ui->actionRetag);
     m_ui->tagsPane->view()->addAction(m_ui->actionCopyTo);
@@ -370,6 +384,7 @@ void MainWindow::updateTagActions()
     m_ui->actionCopyTo->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
     m_ui->actionRetag->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
     m_ui->actionCleanUp->setEnabled(!m_ui->tagsPane->repository().isEmpty());
+    m_ui->actionExport->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
     m_ui->actionDeleteTags->setEnabled(!selected.isEmpty());
     m_ui->actionDeleteTags->setText(selected.size() > 1 ? tr("&Delete %1 tags…").arg(selected.size())
                                                         : tr("&Delete…"));
@@ -435,6 +450,85 @@ void MainWindow::cleanUp()
             m_tasks->add(task);
         }
     }
+}
+
+void MainWindow::exportTag()
+{
+    TagsPane *tags = m_ui->tagsPane;
+    const QString tag = tags->currentTag();
+    if (tag.isEmpty()) {
+        return;
+    }
+    QFileDialog dialog(this, tr("Export %1:%2").arg(tags->repository(), tag));
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    const QString archiveFilter = tr("docker-archive for docker load (*.tar)");
+    const QString layoutFilter = tr("OCI image layout: a folder, every platform (*)");
+    dialog.setNameFilters({archiveFilter, layoutFilter});
+    dialog.selectFile(QString(tags->repository()).replace(u'/', u'-') + u'-' + tag + QStringLiteral(".tar"));
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) {
+        return;
+    }
+    QString path = dialog.selectedFiles().constFirst();
+    const bool archive = dialog.selectedNameFilter() == archiveFilter;
+    if (archive && !path.endsWith(QStringLiteral(".tar"), Qt::CaseInsensitive)) {
+        path += QStringLiteral(".tar");
+    } else if (!archive && path.endsWith(QStringLiteral(".tar"), Qt::CaseInsensitive)) {
+        path.chop(4);
+    }
+    Client::ImageExport::Options options;
+    options.format = archive ? Client::ImageExport::Format::DockerArchive : Client::ImageExport::Format::OciLayout;
+    // A docker-archive holds one platform: ask when the tag is an index of several.
+    const Client::TagMetadata *metadata = tags->model()->metadata(tag);
+    if (archive && metadata && Oci::MediaType::isIndex(metadata->mediaType) && metadata->platforms.size() > 1) {
+        QStringList names;
+        for (const Oci::Platform &p : metadata->platforms) {
+            names.append(p.toString());
+        }
+        bool ok = false;
+        const QString chosen =
+            QInputDialog::getItem(this, tr("Platform"), tr("A docker-archive holds one platform of %1:").arg(tag), names,
+                                  std::max<qsizetype>(0, names.indexOf(QStringLiteral("linux/amd64"))), false, &ok);
+        if (!ok) {
+            return;
+        }
+        options.platform = Oci::Platform::parse(chosen).toOptional();
+    }
+    m_tasks->add(new ExportTask(m_session, tags->connection(), tags->repository(), tag, path, options));
+}
+
+void MainWindow::importImage()
+{
+    const QString connection = m_ui->repositoriesPane->connection();
+    if (connection.isEmpty()) {
+        statusBar()->showMessage(tr("Choose the connection to import into first."), 8000);
+        return;
+    }
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import an image into %1").arg(connection), {},
+        tr("docker-archive (*.tar);;OCI image layout: its index.json (index.json)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    const QFileInfo chosen(path);
+    const QString source = chosen.fileName() == QStringLiteral("index.json") ? chosen.absolutePath() : path;
+    const QString suggested = (m_ui->tagsPane->repository().isEmpty() ? QStringLiteral("imported/image")
+                                                                       : m_ui->tagsPane->repository()) +
+                              QStringLiteral(":latest");
+    bool ok = false;
+    const QString target = QInputDialog::getText(this, tr("Import as"), tr("Repository and tag in %1:").arg(connection),
+                                                 QLineEdit::Normal, suggested, &ok)
+                               .trimmed();
+    if (!ok) {
+        return;
+    }
+    const qsizetype colon = target.lastIndexOf(u':');
+    const QString repository = colon > 0 ? target.left(colon) : target;
+    const QString tag = colon > 0 ? target.mid(colon + 1) : QStringLiteral("latest");
+    if (!Oci::Reference::isValidRepositoryPath(repository) || !Oci::Reference::isValidTag(tag)) {
+        statusBar()->showMessage(tr("\"%1\" is not a repository and tag like team/app:v1.").arg(target), 8000);
+        return;
+    }
+    m_tasks->add(new ImportTask(m_session, source, connection, repository, tag));
 }
 
 void MainWindow::showConnection(const QString &name)
@@ -580,6 +674,8 @@ void MainWindow::showShortcuts()
         {m_ui->actionCopyTo->shortcut(), tr("Copy the tag's image to another connection or repository")},
         {m_ui->actionDeleteTags->shortcut(), tr("Delete the selected tags (after a confirmation)")},
         {m_ui->actionCleanUp->shortcut(), tr("Clean up old tags by rules, with a preview first")},
+        {m_ui->actionExport->shortcut(), tr("Export the tag's image (docker-archive or OCI layout)")},
+        {m_ui->actionImport->shortcut(), tr("Import an image from disk into the connection shown")},
         {m_ui->actionShowTasks->shortcut(), tr("Show or hide the running and finished tasks")},
         {QKeySequence(Qt::Key_Tab), tr("Move between panes")},
         {m_ui->actionShortcuts->shortcut(), tr("This overview")},

@@ -70,6 +70,8 @@ public slots:
     void copyTo();
     void deleteTags();
     void cleanUp(); // retention rules for the repository shown, with a preview
+    void exportTag();
+    void importImage(); // into the connection shown
 
 protected:
     void closeEvent(QCloseEvent *event) override;

@@ -5,6 +5,11 @@
 
 #include "client/registryclient.h"
 
+#include <QDir>
+#include <QFileInfo>
+
+#include <memory>
+
 namespace Minato::App {
 
 Task::Task(QString title, bool countsBytes, QObject *parent)
@@ -249,6 +254,139 @@ void RetagTask::run()
 }
 
 void RetagTask::abort()
+{
+    if (m_job) {
+        m_job->cancel();
+    }
+}
+
+// ---- ExportTask -------------------------------------------------------------------------------------------
+
+ExportTask::ExportTask(AppSession *session, QString connection, QString repository, QString reference, QString path,
+                       Client::ImageExport::Options options, QObject *parent)
+    : Task(tr("Export %1:%2 to %3").arg(repository, reference, QFileInfo(path).fileName()), true, parent)
+    , m_session(session)
+    , m_connection(std::move(connection))
+    , m_repository(std::move(repository))
+    , m_reference(std::move(reference))
+    , m_path(std::move(path))
+    , m_options(std::move(options))
+{}
+
+ExportTask::~ExportTask()
+{
+    if (m_job) {
+        disconnect(m_job, nullptr, this, nullptr);
+        m_job->cancel();
+        m_job->deleteLater();
+    }
+}
+
+void ExportTask::run()
+{
+    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    if (!client) {
+        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
+        return;
+    }
+    auto *job = new Client::ImageExport(client, m_repository, m_reference, m_path, m_options, this);
+    m_job = job;
+    auto stage = std::make_shared<QString>(tr("Reading the image…"));
+    setDetail(*stage);
+    connect(job, &Client::ImageExport::stageChanged, this, [this, stage](Client::ImageExport::Stage s) {
+        switch (s) {
+        case Client::ImageExport::Stage::Reading:
+            *stage = tr("Reading the image…");
+            break;
+        case Client::ImageExport::Stage::Downloading:
+            *stage = tr("Downloading");
+            break;
+        case Client::ImageExport::Stage::Writing:
+            *stage = tr("Writing the archive");
+            break;
+        }
+        setDetail(*stage);
+    });
+    connect(job, &Client::ImageExport::progress, this, [this, stage](qint64 done, qint64 total) {
+        setProgress(done, total, 0, tr("%1: %2 of %3").arg(*stage, Format::size(done), Format::size(total)));
+    });
+    connect(job, &Client::ImageExport::finished, this, [this, job](const Client::ImageExportResult &r) {
+        job->deleteLater();
+        m_job = nullptr;
+        if (r.isCancelled()) {
+            markCancelled();
+            return;
+        }
+        if (!r) {
+            failWith(r.error().message());
+            return;
+        }
+        succeed(r->format == Client::ImageExportInfo::Format::DockerArchive
+                    ? tr("Saved %1 (%2) for docker load").arg(QDir::toNativeSeparators(r->path), Format::size(r->archiveBytes))
+                    : tr("Saved the OCI image layout %1 (%2)").arg(QDir::toNativeSeparators(r->path), Format::size(r->totalBytes)));
+    });
+    job->start();
+}
+
+void ExportTask::abort()
+{
+    if (m_job) {
+        m_job->cancel();
+    }
+}
+
+// ---- ImportTask -------------------------------------------------------------------------------------------
+
+ImportTask::ImportTask(AppSession *session, QString path, QString connection, QString repository, QString tag,
+                       QObject *parent)
+    : Task(tr("Import %1 as %2:%3").arg(QFileInfo(path).fileName(), repository, tag), true, parent)
+    , m_session(session)
+    , m_path(std::move(path))
+    , m_connection(std::move(connection))
+    , m_repository(std::move(repository))
+    , m_tag(std::move(tag))
+{}
+
+ImportTask::~ImportTask()
+{
+    if (m_job) {
+        disconnect(m_job, nullptr, this, nullptr);
+        m_job->cancel();
+        m_job->deleteLater();
+    }
+}
+
+void ImportTask::run()
+{
+    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    if (!client) {
+        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
+        return;
+    }
+    auto *job = new Client::ImageImport(client, m_path, m_repository, m_tag, {}, this);
+    m_job = job;
+    setDetail(tr("Reading %1…").arg(QFileInfo(m_path).fileName()));
+    connect(job, &Client::ImageImport::progress, this, [this](qint64 done, qint64 total) {
+        setProgress(done, total, 0, tr("Uploading: %1 of %2").arg(Format::size(done), Format::size(total)));
+    });
+    connect(job, &Client::ImageImport::finished, this, [this, job](const Client::ImageImportResult &r) {
+        job->deleteLater();
+        m_job = nullptr;
+        if (r.isCancelled()) {
+            markCancelled();
+            return;
+        }
+        if (!r) {
+            failWith(r.error().message());
+            return;
+        }
+        succeed(tr("Pushed %1:%2 (%3), %4 sent").arg(m_repository, m_tag, Format::shortDigest(r->digest),
+                                                     Format::size(r->uploadedBytes)));
+    });
+    job->start();
+}
+
+void ImportTask::abort()
 {
     if (m_job) {
         m_job->cancel();

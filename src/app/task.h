@@ -16,6 +16,8 @@
 
 #include "client/bulkdelete.h"
 #include "client/copyjob.h"
+#include "client/imageexport.h"
+#include "client/imageimport.h"
 #include "client/retag.h"
 
 #include <QDateTime>
@@ -157,6 +159,62 @@ private:
     Client::Retag::Image m_source;
     Client::Retag::Image m_target;
     QPointer<Client::Retag> m_job;
+};
+
+// An image written to disk (ImageExport): an OCI image layout directory (every platform, the registry's digests) or
+// a docker-archive tar for `docker load` (one platform). A retry fetches only the blobs still missing (a layout).
+class ExportTask final : public Task
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ExportTask)
+
+public:
+    ExportTask(AppSession *session, QString connection, QString repository, QString reference, QString path,
+               Client::ImageExport::Options options, QObject *parent = nullptr);
+    ~ExportTask() override;
+
+    const QString &path() const { return m_path; }
+
+protected:
+    void run() override;
+    void abort() override;
+
+private:
+    QPointer<AppSession> m_session;
+    QString m_connection;
+    QString m_repository;
+    QString m_reference;
+    QString m_path;
+    Client::ImageExport::Options m_options;
+    QPointer<Client::ImageExport> m_job;
+};
+
+// An OCI image layout directory or a docker-archive tar pushed into a repository under a tag (ImageImport); blobs
+// the repository has are not sent again, so a retry sends only what is missing.
+class ImportTask final : public Task
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ImportTask)
+
+public:
+    ImportTask(AppSession *session, QString path, QString connection, QString repository, QString tag,
+               QObject *parent = nullptr);
+    ~ImportTask() override;
+
+    const QString &connection() const { return m_connection; }
+    const QString &repository() const { return m_repository; }
+
+protected:
+    void run() override;
+    void abort() override;
+
+private:
+    QPointer<AppSession> m_session;
+    QString m_path;
+    QString m_connection;
+    QString m_repository;
+    QString m_tag;
+    QPointer<Client::ImageImport> m_job;
 };
 
 // Tags of one repository deleted as one job, with BulkDelete; a retry deletes the tags that failed.

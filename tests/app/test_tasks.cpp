@@ -31,6 +31,7 @@
 #include <QDockWidget>
 #include <QMessageBox>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTableView>
 #include <QTimer>
 #include <QTreeWidget>
@@ -500,4 +501,56 @@ TEST_CASE("Clean up old tags: the preview lists exactly what the rules delete, a
                                QStringLiteral("v1.2.2")}) {
         CHECK(targetStatus(r.source, QStringLiteral("team-a/api"), tag) == 200);
     }
+}
+
+TEST_CASE("Export and import tasks: an OCI layout and a docker-archive written, then pushed into another registry",
+          "[app][tasks]")
+{
+    TwoRegistries r;
+    QTemporaryDir dir;
+    TaskListModel tasks;
+    QAbstractItemModelTester tester(&tasks, QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+    auto *layout = new ExportTask(r.s.session.get(), QStringLiteral("source"), QStringLiteral("library/nginx"),
+                                  QStringLiteral("1.27"), dir.filePath(QStringLiteral("nginx")), {});
+    tasks.add(layout);
+    Minato::Client::ImageExport::Options archiveOptions;
+    archiveOptions.format = Minato::Client::ImageExport::Format::DockerArchive;
+    archiveOptions.platform = Minato::Oci::Platform::parse(u"linux/arm64/v8").toOptional();
+    auto *archive = new ExportTask(r.s.session.get(), QStringLiteral("source"), QStringLiteral("library/nginx"),
+                                   QStringLiteral("1.27"), dir.filePath(QStringLiteral("nginx-arm64.tar")), archiveOptions);
+    tasks.add(archive);
+    REQUIRE(waitUntil([&] { return !layout->isRunning() && !archive->isRunning(); }, 60000));
+    INFO(layout->errorText().toStdString() + archive->errorText().toStdString());
+    REQUIRE(layout->state() == Task::State::Succeeded);
+    REQUIRE(archive->state() == Task::State::Succeeded);
+    CHECK(QFileInfo::exists(dir.filePath(QStringLiteral("nginx/index.json"))));
+    CHECK(QFileInfo(dir.filePath(QStringLiteral("nginx-arm64.tar"))).size() > 0);
+    CHECK(layout->done() == layout->total());
+
+    auto *fromLayout = new ImportTask(r.s.session.get(), dir.filePath(QStringLiteral("nginx")), QStringLiteral("target"),
+                                      QStringLiteral("imported/nginx"), QStringLiteral("1.27"));
+    auto *fromArchive = new ImportTask(r.s.session.get(), dir.filePath(QStringLiteral("nginx-arm64.tar")),
+                                       QStringLiteral("target"), QStringLiteral("imported/nginx"), QStringLiteral("arm64"));
+    tasks.add(fromLayout);
+    tasks.add(fromArchive);
+    REQUIRE(waitUntil([&] { return !fromLayout->isRunning() && !fromArchive->isRunning(); }, 60000));
+    INFO(fromLayout->errorText().toStdString() + fromArchive->errorText().toStdString());
+    CHECK(fromLayout->state() == Task::State::Succeeded);
+    CHECK(fromArchive->state() == Task::State::Succeeded);
+    CHECK(targetStatus(r.target, QStringLiteral("imported/nginx"), QStringLiteral("1.27")) == 200);
+    CHECK(targetStatus(r.target, QStringLiteral("imported/nginx"), QStringLiteral("arm64")) == 200);
+
+    // A file that is not an image: the task fails with a sentence, nothing pushed.
+    QFile junk(dir.filePath(QStringLiteral("junk.tar")));
+    REQUIRE(junk.open(QIODevice::WriteOnly));
+    junk.write("not a tar archive at all");
+    junk.close();
+    auto *bad = new ImportTask(r.s.session.get(), junk.fileName(), QStringLiteral("target"), QStringLiteral("imported/junk"),
+                               QStringLiteral("v1"));
+    tasks.add(bad);
+    REQUIRE(waitUntil([&] { return !bad->isRunning(); }));
+    CHECK(bad->state() == Task::State::Failed);
+    CHECK_FALSE(bad->errorText().isEmpty());
+    CHECK(targetStatus(r.target, QStringLiteral("imported/junk"), QStringLiteral("v1")) == 404);
 }
