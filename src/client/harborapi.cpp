@@ -394,4 +394,95 @@ ListPageParser HarborArtifactsQuery::pageParser() const
     };
 }
 
+// --- HarborSearchQuery
+
+HarborSearchQuery::HarborSearchQuery(RegistryClient *client, QString text, int maxHits, QObject *parent)
+    : Operation(client, parent)
+    , m_text(std::move(text))
+    , m_maxHits(qMax(1, maxHits))
+{}
+
+HarborSearchQuery::~HarborSearchQuery() = default;
+
+void HarborSearchQuery::run()
+{
+    if (m_text.trimmed().isEmpty()) {
+        fail(ClientError::invalidRequest(QStringLiteral("an empty search")));
+        return;
+    }
+    withCredentials(
+        this, client(),
+        [this](const QByteArray &authorization) {
+            m_authorization = authorization;
+            const QString query =
+                QStringLiteral("q=") + QString::fromLatin1(QUrl::toPercentEncoding(m_text.trimmed()));
+            send(harborGet(client(), client()->profile().urlFor(QStringLiteral("/api/v2.0/search?") + query),
+                           m_authorization));
+        },
+        [this](const ClientError &error) { fail(error); });
+}
+
+std::variant<HarborSearchPage, QString> HarborSearchQuery::parse(const QByteArray &body, int maxHits)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (!doc.isObject()) {
+        return error.error != QJsonParseError::NoError ? error.errorString() : QStringLiteral("not a JSON object");
+    }
+    const QJsonValue repositories = doc.object().value(QStringLiteral("repository"));
+    HarborSearchPage page;
+    if (repositories.isNull() || repositories.isUndefined()) {
+        return page; // nothing matched (Harbor may leave the member out)
+    }
+    if (!repositories.isArray()) {
+        return QStringLiteral("\"repository\" is not an array");
+    }
+    const QJsonArray array = repositories.toArray();
+    for (const auto &v : array) {
+        if (!v.isObject()) {
+            return QStringLiteral("a repository hit that is not an object");
+        }
+        const QJsonObject entry = v.toObject();
+        HarborSearchHit hit;
+        hit.project = entry.value(QStringLiteral("project_name")).toString();
+        hit.repository = entry.value(QStringLiteral("repository_name")).toString();
+        if (hit.repository.isEmpty()) {
+            return QStringLiteral("a repository hit without repository_name");
+        }
+        if (!hit.project.isEmpty() && !hit.repository.startsWith(hit.project + u'/')) {
+            hit.repository = hit.project + u'/' + hit.repository;
+        }
+        hit.projectPublic = entry.value(QStringLiteral("project_public")).toBool();
+        if (const QJsonValue pulls = entry.value(QStringLiteral("pull_count")); pulls.isDouble()) {
+            hit.pulls = pulls.toInteger();
+        }
+        if (const QJsonValue artifacts = entry.value(QStringLiteral("artifact_count")); artifacts.isDouble()) {
+            hit.artifacts = artifacts.toInt();
+        }
+        if (page.hits.size() >= maxHits) {
+            page.truncated = true;
+            continue; // the rest is still checked: a malformed answer is not half-believed
+        }
+        page.hits.append(hit);
+    }
+    return page;
+}
+
+void HarborSearchQuery::handleResponse(const HttpResponse &response)
+{
+    if (response.status != 200) {
+        fail(harborError(response, client(), !m_authorization.isEmpty()));
+        return;
+    }
+    auto parsed = parse(response.body, m_maxHits);
+    if (const QString *problem = std::get_if<QString>(&parsed)) {
+        fail(ClientError::invalid(ClientError::Invalid::BadContent, response.describe() + QStringLiteral(": ") +
+                                                                        *problem));
+        return;
+    }
+    if (beginFinish()) {
+        emit finished(std::get<HarborSearchPage>(std::move(parsed)));
+    }
+}
+
 } // namespace Minato::Client

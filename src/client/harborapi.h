@@ -21,6 +21,7 @@
 //   auto *repos = new HarborRepositoriesQuery(client, u"library"_s);   // names as "library/app"
 //   auto *tags = new HarborArtifactsQuery(client, u"library/team/app"_s);
 //   tags->feed(provider);                                             // TagMetadata per tag, no request per tag
+//   auto *found = new HarborSearchQuery(client, u"api"_s);            // GET /api/v2.0/search?q=
 
 #include "listquery.h"
 #include "vendortagsquery.h"
@@ -28,6 +29,7 @@
 #include <QJsonObject>
 
 #include <optional>
+#include <variant>
 
 namespace Minato::Client {
 
@@ -141,6 +143,53 @@ protected:
 
 private:
     QString encodedPath() const;
+    QByteArray m_authorization;
+};
+
+// --- Search: GET /api/v2.0/search?q= ("Search for projects and repositories": the projects and repositories
+// public or visible to the signed-in user) → {"project": [Project…], "repository": [SearchRepository{project_id,
+// project_name, project_public, repository_name, pull_count, artifact_count}]} (Harbor API v2.0 swagger, models
+// Search and SearchRepository). Not paged: Harbor answers every match at once; the first maxHits are kept and
+// `truncated` says more were there. repository_name is the full name ("library/nginx"); one without its
+// project is prefixed with project_name. Basic with the connection's login, as the other Harbor queries.
+struct HarborSearchHit
+{
+    QString repository; // "project/app", usable with the registry API
+    QString project;
+    bool projectPublic = false;
+    std::optional<qint64> pulls;
+    std::optional<int> artifacts;
+};
+struct HarborSearchPage
+{
+    QList<HarborSearchHit> hits;
+    bool truncated = false;
+};
+using HarborSearchResult = Result<HarborSearchPage>;
+
+class HarborSearchQuery final : public Operation
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HarborSearchQuery)
+
+public:
+    HarborSearchQuery(RegistryClient *client, QString text, int maxHits = 100, QObject *parent = nullptr);
+    ~HarborSearchQuery() override;
+
+    // The hits of a search answer; an error sentence (English) when the body is not Harbor's Search shape.
+    static std::variant<HarborSearchPage, QString> parse(const QByteArray &body, int maxHits);
+
+signals:
+    void finished(const Minato::Client::HarborSearchResult &result);
+
+protected:
+    void run() override;
+    void handleResponse(const HttpResponse &response) override;
+    void emitFailure(const ClientError &error) override { emit finished(error); }
+
+private:
+    QString m_text;
+    int m_maxHits;
     QByteArray m_authorization;
 };
 

@@ -156,6 +156,43 @@ StandInResponse HarborStandIn::deleteTag(const StandInRequest &request, const QS
     return harborError(404, "NOT_FOUND", "artifact not found");
 }
 
+StandInResponse HarborStandIn::search(const StandInRequest &request, const QString &user) const
+{
+    const QString q = QString::fromUtf8(request.queryValue("q"));
+    if (q.isEmpty()) {
+        return harborError(400, "BAD_REQUEST", "q is required");
+    }
+    QJsonArray projects;
+    int id = 0;
+    QMap<QString, int> ids;
+    for (auto it = m_projects.cbegin(); it != m_projects.cend(); ++it) {
+        ids.insert(it.key(), ++id);
+        if (visible(it.key(), user) && it.key().contains(q, Qt::CaseInsensitive)) {
+            projects.append(QJsonObject{{QStringLiteral("project_id"), id},
+                                        {QStringLiteral("name"), it.key()},
+                                        {QStringLiteral("repo_count"), 0}});
+        }
+    }
+    QJsonArray repositories;
+    for (auto it = m_repositories.cbegin(); it != m_repositories.cend(); ++it) {
+        const QString project = it.key().section(u'/', 0, 0);
+        if (!visible(project, user) || !it.key().contains(q, Qt::CaseInsensitive)) {
+            continue;
+        }
+        QJsonObject r;
+        r.insert(QStringLiteral("project_id"), ids.value(project));
+        r.insert(QStringLiteral("project_name"), project);
+        r.insert(QStringLiteral("project_public"), m_projects.value(project));
+        r.insert(QStringLiteral("repository_name"), it.key());
+        r.insert(QStringLiteral("pull_count"), m_pulls.value(it.key()));
+        r.insert(QStringLiteral("artifact_count"), it.value().size());
+        repositories.append(r);
+    }
+    return StandInResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("project"), projects},
+                                                                {QStringLiteral("repository"), repositories}})
+                                          .toJson(QJsonDocument::Compact));
+}
+
 StandInResponse HarborStandIn::handle(const StandInRequest &request)
 {
     QString user;
@@ -184,14 +221,17 @@ StandInResponse HarborStandIn::handle(const StandInRequest &request)
     if (parts.size() < 4 || parts[1] != "api" || parts[2] != "v2.0") {
         return harborError(404, "NOT_FOUND", "not found");
     }
-    const auto repositoryEntry = [](const QString &name, const QList<Artifact> &artifacts) {
+    const auto repositoryEntry = [this](const QString &name, const QList<Artifact> &artifacts) {
         QJsonObject r;
         r.insert(QStringLiteral("name"), name);
         r.insert(QStringLiteral("artifact_count"), artifacts.size());
-        r.insert(QStringLiteral("pull_count"), 0);
+        r.insert(QStringLiteral("pull_count"), m_pulls.value(name));
         return r;
     };
 
+    if (parts.size() == 4 && parts[3] == "search") {
+        return search(request, user);
+    }
     if (parts.size() == 4 && parts[3] == "projects") {
         QJsonArray all;
         for (auto it = m_projects.cbegin(); it != m_projects.cend(); ++it) {

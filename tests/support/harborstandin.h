@@ -13,6 +13,10 @@
 //                                                                          tags, extra_attrs, references …}]
 //   DELETE /api/v2.0/projects/{p}/repositories/{r}/artifacts/{reference}/tags/{tag}   ("deleteTag")
 //                                                                        200; 401 anonymous; 404 unknown
+//   GET /api/v2.0/search?q=                                              ("Search for projects and repositories")
+//        → {"project": [Project…], "repository": [SearchRepository{project_id, project_name, project_public,
+//          repository_name ("p/a/b"), pull_count, artifact_count}]} — names containing q, of projects the
+//          caller may see; not paged. q missing → 400.
 //   Every list answers X-Total-Count and Link: <…?page=N&page_size=S>; rel="prev" / rel="next".
 //   Of the registry API (/v2/), only what a tag delete meets, without auth: HEAD of a manifest (digest and type
 //   from the artifacts), and DELETE by tag answered as Harbor's deleteManifest does ("v2 doesn't support delete
@@ -70,6 +74,8 @@ public:
     void addProject(const QString &name, bool isPublic);
     // name: "project/a/b"; the project must exist.
     void addRepository(const QString &name, QList<Artifact> artifacts);
+    // pull_count of a repository (list and search answers); 0 unless set.
+    void setPullCount(const QString &repository, qint64 pulls) { m_pulls.insert(repository, pulls); }
     // "project/app:tag" for each tag deleted through the tag API, in order.
     const QStringList &deletedTags() const { return m_deletedTags; }
 
@@ -77,6 +83,7 @@ private:
     StandInResponse handle(const StandInRequest &request);
     StandInResponse registry(const StandInRequest &request);
     StandInResponse deleteTag(const StandInRequest &request, const QString &user);
+    StandInResponse search(const StandInRequest &request, const QString &user) const;
     const Artifact *findArtifact(const QString &repository, const QString &reference) const;
     StandInResponse page(const StandInRequest &request, const QJsonArray &all) const;
     bool visible(const QString &project, const QString &user) const;
@@ -85,6 +92,7 @@ private:
     StandInServer m_server;
     QMap<QString, bool> m_projects; // name → public
     QMap<QString, QList<Artifact>> m_repositories;
+    QMap<QString, qint64> m_pulls;
     QStringList m_deletedTags;
 };
 
