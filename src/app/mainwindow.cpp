@@ -115,6 +115,7 @@ void MainWindow::setUp()
     connect(connections, &ConnectionsPane::connectionSelected, this, &MainWindow::showConnection);
     connect(connections, &ConnectionsPane::pinSelected, this, [this](const QString &name, const QString &repository) {
         if (m_ui->repositoriesPane->connection().compare(name, Qt::CaseInsensitive) != 0) {
+            followPullRateLimit(name);
             m_ui->repositoriesPane->showConnection(name);
         }
         m_ui->detailsPane->clear();
@@ -314,6 +315,11 @@ void MainWindow::setUpTasks()
     m_tasksDock->hide(); // until there is a task (or the person asks: View > Tasks)
     connect(m_tasksDock, &QDockWidget::visibilityChanged, m_ui->actionShowTasks, &QAction::setChecked);
     connect(m_ui->actionShowTasks, &QAction::triggered, m_tasksDock, &QDockWidget::setVisible);
+
+    m_pullLimit = new QLabel(this);
+    m_pullLimit->setObjectName(QStringLiteral("pullRateLimit"));
+    statusBar()->addPermanentWidget(m_pullLimit);
+    m_pullLimit->hide();
 
     m_tasksStatus = new QLabel(this);
     m_tasksStatus->setObjectName(QStringLiteral("tasksStatus"));
@@ -531,8 +537,45 @@ void MainWindow::importImage()
     m_tasks->add(new ImportTask(m_session, source, connection, repository, tag));
 }
 
+void MainWindow::followPullRateLimit(const QString &connection)
+{
+    if (m_limitClient) {
+        disconnect(m_limitClient, &Client::RegistryClient::pullRateLimitChanged, this, &MainWindow::updatePullRateLimit);
+    }
+    m_limitClient = m_session->client(connection);
+    if (m_limitClient) {
+        connect(m_limitClient, &Client::RegistryClient::pullRateLimitChanged, this, &MainWindow::updatePullRateLimit);
+    }
+    updatePullRateLimit();
+}
+
+void MainWindow::updatePullRateLimit()
+{
+    const auto &limit = m_limitClient ? m_limitClient->pullRateLimit() : std::nullopt;
+    if (!limit) {
+        m_pullLimit->hide();
+        return;
+    }
+    const int hours = limit->windowSeconds.value_or(0) / 3600;
+    QString text = tr("Docker Hub pulls left: %1 of %2").arg(limit->remaining.value_or(0)).arg(limit->limit.value_or(0));
+    if (hours > 0) {
+        text += Format::plural(hours, tr(" (per hour)"), tr(" (per %1 hours)"));
+    }
+    m_pullLimit->setText(text);
+    // Below a tenth left: the person should know before a copy or an opened tag is refused.
+    const bool low = limit->remaining.value_or(0) * 10 < limit->limit.value_or(0);
+    m_pullLimit->setStyleSheet(low ? QStringLiteral("QLabel { color: #c0392b; font-weight: bold; }") : QString());
+    m_pullLimit->setToolTip(
+        tr("Docker Hub's pull limit, as its registry reported it %1%2. Listing tags and their details uses HEAD "
+           "requests, which cost no pull; opening a tag, copying or exporting an image reads manifests, which do.")
+            .arg(Format::relativeTime(limit->seenAt),
+                 limit->source.isEmpty() ? QString() : tr(" (counted for %1)").arg(limit->source)));
+    m_pullLimit->show();
+}
+
 void MainWindow::showConnection(const QString &name)
 {
+    followPullRateLimit(name);
     // The connection shown is remembered when the window closes (saveState), not here: a QSettings write is
     // synced to disk on the next turn of the GUI thread's event loop, in the middle of the first pages.
     m_ui->tagsPane->clear();

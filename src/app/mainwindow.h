@@ -10,11 +10,16 @@
 //   window.openReference(u"ghcr.io/org/app:1.2"_s);   // Ctrl+L: adds a connection when needed
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QDockWidget;
 class QLabel;
 
 #include <memory>
+
+namespace Minato::Client {
+class RegistryClient;
+}
 
 namespace Ui {
 class MainWindow;
@@ -86,6 +91,9 @@ private:
     void showConnection(const QString &name);
     void showLoginFileProblem(const QString &problem);
     void setUpTasks();
+    // Docker Hub's pull rate limit of the connection shown, in the status bar (from responses that carried it).
+    void followPullRateLimit(const QString &connection);
+    void updatePullRateLimit();
     void updateTagActions();
 
     std::unique_ptr<AppSession> m_ownedSession;
@@ -95,6 +103,8 @@ private:
     TasksPane *m_tasksPane = nullptr;
     QDockWidget *m_tasksDock = nullptr;
     QLabel *m_tasksStatus = nullptr;
+    QLabel *m_pullLimit = nullptr;
+    QPointer<Client::RegistryClient> m_limitClient;
 };
 
 } // namespace Minato::App

@@ -711,26 +711,6 @@ void DockerHubSearchQuery::handleResponse(const HttpResponse &response)
 
 // --- DockerHubRateLimit
 
-DockerHubRateLimit DockerHubRateLimit::fromHeaders(const QByteArray &limit, const QByteArray &remaining,
-                                                   const QByteArray &source)
-{
-    DockerHubRateLimit r;
-    if (const auto l = CapabilitiesProbe::parseRateLimit(limit)) {
-        r.limit = l->first;
-        if (l->second > 0) {
-            r.windowSeconds = l->second;
-        }
-    }
-    if (const auto left = CapabilitiesProbe::parseRateLimit(remaining)) {
-        r.remaining = left->first;
-        if (!r.windowSeconds && left->second > 0) {
-            r.windowSeconds = left->second;
-        }
-    }
-    r.source = QString::fromLatin1(source.trimmed());
-    return r;
-}
-
 DockerHubRateLimitQuery::DockerHubRateLimitQuery(RegistryClient *client, QString repository, QString reference,
                                                  QObject *parent)
     : Operation(client, parent)

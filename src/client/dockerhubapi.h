@@ -21,6 +21,7 @@
 // together share one sign-in (signInShared()).
 // The secret is never logged: only method, URL and status reach the log.
 
+#include "dockerhubratelimit.h"
 #include "listquery.h"
 #include "operation.h"
 #include "result.h"
@@ -255,17 +256,6 @@ private:
 // --- The pull-rate meter: HEAD of a manifest on the registry (a HEAD is not a pull) and its headers
 // `ratelimit-limit: 100;w=21600`, `ratelimit-remaining: 76;w=21600`, `docker-ratelimit-source: <ip or id>`
 // (https://docs.docker.com/docker-hub/usage/pulls/). Absent headers: no limit applies to this account.
-struct DockerHubRateLimit
-{
-    std::optional<int> limit;         // pulls per window
-    std::optional<int> remaining;     // pulls left in the current window
-    std::optional<int> windowSeconds; // "w=21600": 6 hours
-    QString source;                   // docker-ratelimit-source: the IP address or account counted
-
-    bool isLimited() const { return limit.has_value(); }
-    static DockerHubRateLimit fromHeaders(const QByteArray &limit, const QByteArray &remaining,
-                                          const QByteArray &source);
-};
 using DockerHubRateLimitResult = Result<DockerHubRateLimit>;
 
 class DockerHubRateLimitQuery final : public Operation

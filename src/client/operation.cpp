@@ -373,6 +373,9 @@ void Operation::onFinished()
             m_client->authSession()->noteAnonymous();
         }
     }
+    if (sameOrigin(response.url, m_client->profile().origin())) {
+        m_client->noteResponseHeaders(response.headers); // Docker Hub's pull rate limit (dockerhubratelimit.h)
+    }
     handleResponse(response);
 }
 

@@ -126,4 +126,17 @@ BlobQuery *RegistryClient::configBlob(const QString &repository, const Oci::Dige
     return new BlobQuery(this, repository, digest, options, this);
 }
 
+void RegistryClient::noteResponseHeaders(const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    auto limit = DockerHubRateLimit::fromResponse(headers);
+    if (!limit) {
+        return;
+    }
+    const bool changed = !m_pullRateLimit || !m_pullRateLimit->sameFigures(*limit);
+    m_pullRateLimit = std::move(limit);
+    if (changed) {
+        emit pullRateLimitChanged();
+    }
+}
+
 } // namespace Minato::Client

@@ -18,6 +18,7 @@
 #include "connectionprofile.h"
 #include "connectiontls.h"
 #include "credentialsource.h"
+#include "dockerhubratelimit.h"
 
 #include "oci/digest.h"
 
@@ -84,6 +85,12 @@ public:
     // The proxy login for ProxySetting::Mode::Http, in memory only (see ProxySetting); nullopt: none.
     void setProxyCredentials(const std::optional<Credentials> &credentials);
 
+    // Docker Hub's pull rate limit as last reported on one of this connection's responses (dockerhubratelimit.h);
+    // nullopt until a response carried it (other registries, and unlimited accounts, never do).
+    const std::optional<DockerHubRateLimit> &pullRateLimit() const { return m_pullRateLimit; }
+    // Called by Operation with every answer from the registry's own origin.
+    void noteResponseHeaders(const QList<QPair<QByteArray, QByteArray>> &headers);
+
     // Factories: the operation is a child of this client, not started.
     PingQuery *ping();
     CapabilitiesProbe *probeCapabilities(const QString &repository = {});
@@ -91,6 +98,9 @@ public:
     TagsQuery *tags(const QString &repository, int pageSize = 100);
     ManifestQuery *manifest(const QString &repository, const QString &reference, bool headOnly = false);
     BlobQuery *configBlob(const QString &repository, const Oci::Digest &digest);
+
+signals:
+    void pullRateLimitChanged();
 
 private:
     void setupTls();
@@ -105,6 +115,7 @@ private:
 #ifndef QT_NO_SSL
     std::optional<QSslConfiguration> m_ssl;
 #endif
+    std::optional<DockerHubRateLimit> m_pullRateLimit;
 };
 
 } // namespace Minato::Client

@@ -4,6 +4,7 @@
 // QAbstractItemModelTester throughout.
 #include "apptestsupport.h"
 
+#include "app/connectionspane.h"
 #include "app/copydialog.h"
 #include "app/deletedialog.h"
 #include "app/mainwindow.h"
@@ -35,6 +36,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QTreeWidget>
+#include <QLabel>
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -553,4 +555,37 @@ TEST_CASE("Export and import tasks: an OCI layout and a docker-archive written, 
     CHECK(bad->state() == Task::State::Failed);
     CHECK_FALSE(bad->errorText().isEmpty());
     CHECK(targetStatus(r.target, QStringLiteral("imported/junk"), QStringLiteral("v1")) == 404);
+}
+
+TEST_CASE("The status bar shows the pull limit the shown connection's registry reports", "[app][window]")
+{
+    // A stand-in for Docker Hub's registry (not reachable here), with its documented rate-limit headers.
+    StandInServer registry;
+    REQUIRE(registry.listen());
+    registry.setHandler([](const StandInRequest &r) {
+        StandInResponse response = StandInResponse::json(r.path == "/v2/" ? 200 : 404, "{}");
+        if (r.path.startsWith("/v2/library/alpine/manifests/")) {
+            response = StandInResponse::json(200, "{}");
+            response.headers = {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"},
+                                {"Docker-Content-Digest", "sha256:" + QByteArray(64, 'a')},
+                                {"ratelimit-limit", "100;w=21600"},
+                                {"ratelimit-remaining", "7;w=21600"}};
+        }
+        return response;
+    });
+    TestSession s;
+    REQUIRE(s.addConnection(QStringLiteral("hub"), registry.baseUrl()));
+    MainWindow window(s.session.get());
+    window.show();
+    auto *label = window.findChild<QLabel *>(QStringLiteral("pullRateLimit"));
+    REQUIRE(label);
+    window.connectionsPane()->selectConnection(QStringLiteral("hub"));
+    CHECK(label->isHidden()); // nothing reported yet
+
+    auto *head = s.session->client(QStringLiteral("hub"))->manifest(QStringLiteral("library/alpine"), QStringLiteral("3.19"), true);
+    QObject::connect(head, &Minato::Client::ManifestQuery::finished, head, &QObject::deleteLater);
+    head->start();
+    REQUIRE(waitUntil([&] { return label->isVisible(); }));
+    CHECK(label->text() == QStringLiteral("Docker Hub pulls left: 7 of 100 (per 6 hours)"));
+    CHECK(label->styleSheet().contains(QStringLiteral("#c0392b"))); // under a tenth left
 }

@@ -13,6 +13,7 @@
 #include "client/digestcache.h"
 #include "client/dockerhubapi.h"
 #include "client/harborapi.h"
+#include "client/manifestquery.h"
 #include "client/registryclient.h"
 #include "client/tagmetadataprovider.h"
 #include "client/vendorapi.h"
@@ -26,6 +27,7 @@
 #include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 
 using namespace Minato::Client;
@@ -587,6 +589,51 @@ TEST_CASE("Docker Hub: small parsers", "[client][vendor][dockerhub]")
     CHECK(rl.remaining == 0);
     CHECK(rl.windowSeconds == 3600);
     CHECK_FALSE(DockerHubRateLimit::fromHeaders({}, {}, {}).isLimited());
+}
+
+TEST_CASE("A connection keeps the pull rate limit its registry's answers carry (HEADs included)", "[client][vendor]")
+{
+    // Docker Hub's registry cannot be reached here: a stand-in answers with the documented headers
+    // ("ratelimit-limit: 100;w=21600", "ratelimit-remaining: N;w=21600", "docker-ratelimit-source").
+    StandInServer registry;
+    REQUIRE(registry.listen());
+    int remaining = 77;
+    registry.setHandler([&remaining](const StandInRequest &r) {
+        if (r.path == "/v2/") {
+            return StandInResponse::json(200, "{}");
+        }
+        StandInResponse response = StandInResponse::json(200, "{}");
+        if (r.path.startsWith("/v2/library/alpine/manifests/")) {
+            --remaining;
+            response.headers = {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"},
+                                {"Docker-Content-Digest", "sha256:" + QByteArray(64, 'a')},
+                                {"RateLimit-Limit", "100;w=21600"},
+                                {"RateLimit-Remaining", QByteArray::number(remaining) + ";w=21600"},
+                                {"docker-ratelimit-source", "203.0.113.7"}};
+        }
+        return response;
+    });
+    RegistryClient client(profileFor(registry.baseUrl(), ConnectionProfile::Kind::Generic));
+    CHECK_FALSE(client.pullRateLimit().has_value());
+    QSignalSpy changed(&client, &RegistryClient::pullRateLimitChanged);
+
+    const auto head = runToEnd<ManifestQuery, ManifestResult>(
+        client.manifest(QStringLiteral("library/alpine"), QStringLiteral("3.19"), true));
+    REQUIRE(head);
+    REQUIRE(client.pullRateLimit().has_value());
+    CHECK(client.pullRateLimit()->limit == 100);
+    CHECK(client.pullRateLimit()->remaining == 76);
+    CHECK(client.pullRateLimit()->windowSeconds == 21600);
+    CHECK(client.pullRateLimit()->source == QStringLiteral("203.0.113.7"));
+    CHECK(client.pullRateLimit()->seenAt.isValid());
+    CHECK(changed.count() == 1);
+
+    // A new figure replaces it; headers that are incomplete or malformed say nothing.
+    runToEnd<ManifestQuery, ManifestResult>(client.manifest(QStringLiteral("library/alpine"), QStringLiteral("3.20"), true));
+    CHECK(client.pullRateLimit()->remaining == 75);
+    CHECK(changed.count() == 2);
+    CHECK_FALSE(DockerHubRateLimit::fromResponse({{"ratelimit-limit", "100;w=21600"}}).has_value());
+    CHECK_FALSE(DockerHubRateLimit::fromResponse({{"ratelimit-limit", "x"}, {"ratelimit-remaining", "1"}}).has_value());
 }
 
 // -------------------------------------------------------------------------------------------------- Harbor
