@@ -46,6 +46,7 @@ shot details-referrers-dark.png --theme dark --tab 4 127.0.0.1:5000/team-a/api:v
 shot delete-dialog.png --theme light --delete-dialog 127.0.0.1:5000/team-a/api:v1.2.3
 shot tasks-panel.png --theme dark --tasks 127.0.0.1:5000/library/nginx:1.27
 shot cleanup-dialog.png --theme light --cleanup-dialog 127.0.0.1:5000/team-a/api:v1.2.3
+shot compare-dialog.png --theme light --compare-dialog v1.2.2 127.0.0.1:5000/team-a/api:v1.2.3
 shot connection-dialog.png --theme light --connection-dialog
 shot about.png --theme light --about
 echo "screenshots: docs/main-window.png docs/main-window-dark.png docs/details-config.png docs/details-referrers-dark.png docs/delete-dialog.png docs/tasks-panel.png docs/cleanup-dialog.png docs/connection-dialog.png docs/about.png"

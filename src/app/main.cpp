@@ -10,6 +10,7 @@
 //       a copy of the reference into mirror/<repository> and a delete that fails (a tag that is not there).
 #include "aboutdialog.h"
 #include "application.h"
+#include "comparedialog.h"
 #include "connectiondialog.h"
 #include "deletedialog.h"
 #include "retentiondialog.h"
@@ -17,6 +18,7 @@
 #include "detailspane.h"
 #include "mainwindow.h"
 #include "tagspane.h"
+#include "tagtablemodel.h"
 #include "task.h"
 #include "taskspane.h"
 #include "theme.h"
@@ -67,6 +69,12 @@ int main(int argc, char *argv[])
         QStringLiteral("cleanup-dialog"),
         QApplication::translate("main", "With --screenshot and a reference: capture the clean-up preview (keep 3)."));
     parser.addOptions({screenshot, about, connectionDialog, deleteDialog, cleanupDialog, tasks, theme, tab, waitMs});
+    const QCommandLineOption compareDialog(
+        QStringLiteral("compare-dialog"),
+        QApplication::translate("main", "With --screenshot and a reference: capture the comparison of TAG (left) and "
+                                        "the reference's tag (right)."),
+        QStringLiteral("TAG"));
+    parser.addOption(compareDialog);
     parser.process(app);
 
     if (parser.isSet(theme)) {
@@ -89,6 +97,27 @@ int main(int argc, char *argv[])
         });
     }
 
+    if (parser.isSet(screenshot) && parser.isSet(compareDialog) && !reference.isEmpty()) {
+        // --compare-dialog TAG: once the reference's details have loaded, the Compare dialog of TAG and that tag,
+        // grabbed after both sides are shown (or the time limit).
+        const QString file = parser.value(screenshot);
+        const QString other = parser.value(compareDialog);
+        QObject::connect(window.detailsPane(), &Minato::App::DetailsPane::loaded, &window, [&window, file, other] {
+            if (window.findChild<Minato::App::CompareDialog *>()) {
+                return;
+            }
+            Minato::App::TagsPane *tags = window.tagsPane();
+            auto *dialog = new Minato::App::CompareDialog(window.session(), tags->connection(), tags->repository(),
+                                                          other, tags->currentTag(), tags->model()->allTags(), &window);
+            dialog->resize(1000, 720);
+            QObject::connect(dialog, &Minato::App::CompareDialog::compared, dialog, [dialog, file] {
+                QTimer::singleShot(400, dialog, [dialog, file] { QApplication::exit(dialog->grab().save(file) ? 0 : 1); });
+            });
+            dialog->show();
+        });
+        QTimer::singleShot(parser.value(waitMs).toInt(), &window, [] { QApplication::exit(1); });
+        return QApplication::exec();
+    }
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const bool aboutShot = parser.isSet(about);

@@ -2,6 +2,7 @@
 
 #include "aboutdialog.h"
 #include "appsession.h"
+#include "comparedialog.h"
 #include "connectiondialog.h"
 #include "connectionspane.h"
 #include "copydialog.h"
@@ -371,12 +372,14 @@ void MainWindow::setUpTasks()
     connect(m_ui->actionDeleteTags, &QAction::triggered, this, &MainWindow::deleteTags);
     connect(m_ui->actionCleanUp, &QAction::triggered, this, &MainWindow::cleanUp);
     connect(m_ui->actionExport, &QAction::triggered, this, &MainWindow::exportTag);
+    connect(m_ui->actionCompare, &QAction::triggered, this, &MainWindow::compareTags);
     connect(m_ui->actionImport, &QAction::triggered, this, &MainWindow::importImage);
     m_ui->tagsPane->view()->addAction(m_ui->actionExport);
     // The tag table's context menu offers the same actions.
     m_ui->tagsPane->view()->addAction(m_ui->actionRetag);
     m_ui->tagsPane->view()->addAction(m_ui->actionCopyTo);
     m_ui->tagsPane->view()->addAction(m_ui->actionDeleteTags);
+    m_ui->tagsPane->view()->addAction(m_ui->actionCompare);
     connect(m_ui->tagsPane, &TagsPane::tagSelected, this, &MainWindow::updateTagActions);
     connect(m_ui->tagsPane->view()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::updateTagActions);
@@ -391,6 +394,7 @@ void MainWindow::updateTagActions()
     m_ui->actionRetag->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
     m_ui->actionCleanUp->setEnabled(!m_ui->tagsPane->repository().isEmpty());
     m_ui->actionExport->setEnabled(!m_ui->tagsPane->currentTag().isEmpty());
+    m_ui->actionCompare->setEnabled(!selected.isEmpty());
     m_ui->actionDeleteTags->setEnabled(!selected.isEmpty());
     m_ui->actionDeleteTags->setText(selected.size() > 1 ? tr("&Delete %1 tags…").arg(selected.size())
                                                         : tr("&Delete…"));
@@ -500,6 +504,24 @@ void MainWindow::exportTag()
         options.platform = Oci::Platform::parse(chosen).toOptional();
     }
     m_tasks->add(new ExportTask(m_session, tags->connection(), tags->repository(), tag, path, options));
+}
+
+void MainWindow::compareTags()
+{
+    TagsPane *tags = m_ui->tagsPane;
+    const QStringList selected = tags->selectedTags();
+    if (selected.isEmpty()) {
+        return;
+    }
+    // Two selected: those two; one: it on the left, the dialog proposes the other. Non-modal, so the window
+    // stays usable beside it.
+    const QString left = selected.size() == 2 ? selected.at(0) : tags->currentTag();
+    const QString right = selected.size() == 2 ? selected.at(1) : QString();
+    auto *dialog = new CompareDialog(m_session, tags->connection(), tags->repository(),
+                                     left.isEmpty() ? selected.constFirst() : left, right, tags->model()->allTags(),
+                                     this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void MainWindow::importImage()
@@ -718,6 +740,7 @@ void MainWindow::showShortcuts()
         {m_ui->actionDeleteTags->shortcut(), tr("Delete the selected tags (after a confirmation)")},
         {m_ui->actionCleanUp->shortcut(), tr("Clean up old tags by rules, with a preview first")},
         {m_ui->actionExport->shortcut(), tr("Export the tag's image (docker-archive or OCI layout)")},
+        {m_ui->actionCompare->shortcut(), tr("Compare two tags side by side (the two selected, or one and another)")},
         {m_ui->actionImport->shortcut(), tr("Import an image from disk into the connection shown")},
         {m_ui->actionShowTasks->shortcut(), tr("Show or hide the running and finished tasks")},
         {QKeySequence(Qt::Key_Tab), tr("Move between panes")},

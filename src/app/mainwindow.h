@@ -76,6 +76,7 @@ public slots:
     void deleteTags();
     void cleanUp(); // retention rules for the repository shown, with a preview
     void exportTag();
+    void compareTags(); // the two selected tags, or the current one and another chosen in the dialog
     void importImage(); // into the connection shown
 
 protected:
