@@ -359,7 +359,11 @@ void CompareDialog::render()
         return;
     }
     if (!m_comparison) {
-        m_comparison = ImageCompare::compare(*m_sides[0].image, *m_sides[1].image);
+        const auto indexOf = [](const Side &side) {
+            return side.inspection && side.inspection->isIndex ? side.inspection->digest : Oci::Digest();
+        };
+        m_comparison = ImageCompare::compare(*m_sides[0].image, *m_sides[1].image, indexOf(m_sides[0]),
+                                             indexOf(m_sides[1]));
     }
     const ImageComparison &c = *m_comparison;
     m_ui->summaryLabel->setText(ImageCompare::summary(c));

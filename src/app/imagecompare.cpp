@@ -73,13 +73,24 @@ QList<CompareRow> ImageComparison::section(CompareRow::Section wanted) const
     return out;
 }
 
-ImageComparison ImageCompare::compare(const InspectedImage &left, const InspectedImage &right)
+ImageComparison ImageCompare::compare(const InspectedImage &left, const InspectedImage &right,
+                                      const Oci::Digest &leftIndex, const Oci::Digest &rightIndex)
 {
     using Section = CompareRow::Section;
     ImageComparison c;
     c.sameManifest = left.manifestDigest.isValid() && left.manifestDigest == right.manifestDigest;
 
     // Overview.
+    if (leftIndex.isValid() || rightIndex.isValid()) {
+        const QString none = tr("(not an index)");
+        CompareRow index = both(Section::Overview, tr("Index digest"),
+                                leftIndex.isValid() ? Format::shortDigest(leftIndex) : none,
+                                rightIndex.isValid() ? Format::shortDigest(rightIndex) : none);
+        index.state = leftIndex == rightIndex ? CompareRow::State::Same : CompareRow::State::Changed;
+        index.leftTip = leftIndex.toString();
+        index.rightTip = rightIndex.toString();
+        c.rows.append(index);
+    }
     CompareRow digest = both(Section::Overview, tr("Digest"), Format::shortDigest(left.manifestDigest),
                              Format::shortDigest(right.manifestDigest));
     digest.state = left.manifestDigest == right.manifestDigest ? CompareRow::State::Same : CompareRow::State::Changed;

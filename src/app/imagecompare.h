@@ -8,7 +8,7 @@
 //   c.identical();          // the same manifest, or nothing compared differs
 //   ImageCompare::summary(c);   // "3 of 5 layers shared, 12.3 MB differ · 4 differences"
 //
-// Sections, in this order: Overview (digest, media type, platform, created, total size), Config (Entrypoint,
+// Sections, in this order: Overview (the index's digest when a side is one, the image manifest's digest, media type, platform, created, total size), Config (Entrypoint,
 // Cmd, WorkingDir, User, ports, volumes), Env (by variable name, left's order then right's new names), Labels
 // (by key, sorted), Layers (by position; a layer is "shared" when its digest is in the other image at all, so
 // a reordered layer still counts as shared).
@@ -56,7 +56,10 @@ class ImageCompare
     Q_DECLARE_TR_FUNCTIONS(Minato::App::ImageCompare)
 
 public:
-    static ImageComparison compare(const Client::InspectedImage &left, const Client::InspectedImage &right);
+    // leftIndex/rightIndex: the digest of the index a side's tag names, when it names one (its image is then one
+    // platform of it): an "Index digest" row heads the Overview.
+    static ImageComparison compare(const Client::InspectedImage &left, const Client::InspectedImage &right,
+                                   const Oci::Digest &leftIndex = {}, const Oci::Digest &rightIndex = {});
     // One line for the dialog's head: "Identical: …" or "3 of 5 layers shared, 12.3 MB differ · 4 differences".
     static QString summary(const ImageComparison &comparison);
     static QString sectionName(CompareRow::Section section);

@@ -221,6 +221,17 @@ TEST_CASE("compare: the same image twice is identical", "[app][compare]")
         CHECK(row.state == CompareRow::State::Same);
     }
     CHECK(ImageCompare::summary(c).startsWith(QStringLiteral("Identical")));
+    CHECK_FALSE(findRow(c, CompareRow::Section::Overview, QStringLiteral("Index digest"))); // no index: no row
+
+    // One platform of two different indexes: the same image, the index row tells them apart.
+    const ImageComparison indexes = ImageCompare::compare(one, one, digestOf(QStringLiteral("index-1")),
+                                                          digestOf(QStringLiteral("index-2")));
+    const CompareRow *index = findRow(indexes, CompareRow::Section::Overview, QStringLiteral("Index digest"));
+    REQUIRE(index);
+    CHECK(index->state == CompareRow::State::Changed);
+    CHECK(index->leftTip == digestOf(QStringLiteral("index-1")).toString());
+    CHECK(indexes.sameManifest);
+    CHECK(indexes.identical());
 }
 
 TEST_CASE("Compare dialog: two releases of team-a/api, alpine 3.20 and latest, a missing tag, an index",
@@ -320,6 +331,8 @@ TEST_CASE("Compare dialog: two releases of team-a/api, alpine 3.20 and latest, a
     CHECK(ui->platformCombo->currentText() == QStringLiteral("linux/amd64"));
     CHECK(findRow(*dialog.comparison(), CompareRow::Section::Overview, QStringLiteral("Platform"))->left ==
           QStringLiteral("linux/amd64"));
+    CHECK(findRow(*dialog.comparison(), CompareRow::Section::Overview, QStringLiteral("Index digest"))->state ==
+          CompareRow::State::Changed);
     const int arm = ui->platformCombo->findText(QStringLiteral("linux/arm64/v8"));
     REQUIRE(arm >= 0);
     ui->platformCombo->setCurrentIndex(arm);
