@@ -421,6 +421,14 @@ void CompareDialog::render()
             }
             if (section == Section::Layers) {
                 // A layer the other image lacks is what a pull of one after the other transfers.
+                const QString shared = tr("Also in the other image");
+                const QString alone = tr("Not in the other image: a pull after the other transfers it");
+                if (!row.left.isEmpty()) {
+                    item->setToolTip(1, row.leftTip + QLatin1Char('\n') + (row.leftShared ? shared : alone));
+                }
+                if (!row.right.isEmpty()) {
+                    item->setToolTip(2, row.rightTip + QLatin1Char('\n') + (row.rightShared ? shared : alone));
+                }
                 if (!row.left.isEmpty() && !row.leftShared) {
                     paint(item, 1, Tint::Removed);
                 }
