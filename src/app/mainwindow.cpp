@@ -9,6 +9,7 @@
 #include "deletedialog.h"
 #include "retagdialog.h"
 #include "retentiondialog.h"
+#include "searchdialog.h"
 #include "detailspane.h"
 #include "format.h"
 #include "repositoriespane.h"
@@ -160,6 +161,7 @@ void MainWindow::setUp()
     connect(m_ui->actionGoTo, &QAction::triggered, this, &MainWindow::goToReference);
     connect(m_ui->actionRefresh, &QAction::triggered, this, &MainWindow::refresh);
     connect(m_ui->actionFilter, &QAction::triggered, this, &MainWindow::focusFilter);
+    connect(m_ui->actionSearch, &QAction::triggered, this, &MainWindow::searchAll);
 
     setUpTasks();
     setUpToolBar();
@@ -727,12 +729,39 @@ void MainWindow::focusFilter()
     }
 }
 
+void MainWindow::searchAll()
+{
+    // One dialog, kept while the window lives: Ctrl+K again brings back the last search.
+    auto *dialog = findChild<SearchDialog *>();
+    if (!dialog) {
+        dialog = new SearchDialog(m_session, this);
+        connect(dialog, &SearchDialog::repositoryChosen, this,
+                [this](const QString &connection, const QString &repository) {
+                    // As a pin does, with the connection selected in the sidebar.
+                    if (m_ui->connectionsPane->currentConnection().compare(connection, Qt::CaseInsensitive) != 0) {
+                        m_ui->connectionsPane->selectConnection(connection);
+                    }
+                    if (m_ui->repositoriesPane->connection().compare(connection, Qt::CaseInsensitive) != 0) {
+                        m_ui->repositoriesPane->showConnection(connection);
+                    }
+                    m_ui->detailsPane->clear();
+                    m_ui->tagsPane->showRepository(connection, repository);
+                    m_ui->repositoriesPane->selectRepository(repository);
+                });
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+    dialog->focusQuery();
+}
+
 void MainWindow::showShortcuts()
 {
     // The actions' own shortcuts, written the way this platform and language write keys (Strg+F, ⌘F …).
     const QList<QPair<QKeySequence, QString>> rows = {
         {m_ui->actionGoTo->shortcut(), tr("Go to a reference (paste ghcr.io/org/app:1.2)")},
         {m_ui->actionFilter->shortcut(), tr("Filter the repositories, or the tags when they have the focus")},
+        {m_ui->actionSearch->shortcut(), tr("Search the repositories of every connection")},
         {m_ui->actionRefresh->shortcut(), tr("Refresh what is shown")},
         {m_ui->actionAddConnection->shortcut(), tr("Add a connection")},
         {m_ui->actionRetag->shortcut(), tr("Give the tag's image another tag (no data moves)")},

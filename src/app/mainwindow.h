@@ -70,6 +70,7 @@ public slots:
     void goToReference();
     void refresh();
     void focusFilter();
+    void searchAll(); // Ctrl+K: every connection's repositories, one list (SearchDialog)
     // The tag shown (or the tags selected) in the tags pane: the copy dialog, the delete confirmation.
     void retag();
     void copyTo();
