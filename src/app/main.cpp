@@ -8,12 +8,14 @@
 //       scripts/screenshot.sh for the README and docs. --delete-dialog: the delete confirmation of the
 //       reference's tag, once it lists what the delete touches. --tasks: the window with the Tasks panel after
 //       a copy of the reference into mirror/<repository> and a delete that fails (a tag that is not there).
+//       --search-dialog QUERY: the search across all connections (Ctrl+K) once every connection has answered.
 #include "aboutdialog.h"
 #include "application.h"
 #include "comparedialog.h"
 #include "connectiondialog.h"
 #include "deletedialog.h"
 #include "retentiondialog.h"
+#include "searchdialog.h"
 #include "ui_retentiondialog.h"
 #include "detailspane.h"
 #include "mainwindow.h"
@@ -68,7 +70,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption cleanupDialog(
         QStringLiteral("cleanup-dialog"),
         QApplication::translate("main", "With --screenshot and a reference: capture the clean-up preview (keep 3)."));
+    const QCommandLineOption searchDialog(
+        QStringLiteral("search-dialog"),
+        QApplication::translate("main", "With --screenshot: capture the search across all registries for QUERY."),
+        QStringLiteral("QUERY"));
     parser.addOptions({screenshot, about, connectionDialog, deleteDialog, cleanupDialog, tasks, theme, tab, waitMs});
+    parser.addOption(searchDialog);
     const QCommandLineOption compareDialog(
         QStringLiteral("compare-dialog"),
         QApplication::translate("main", "With --screenshot and a reference: capture the comparison of TAG (left) and "
@@ -126,14 +133,28 @@ int main(int argc, char *argv[])
         const bool cleanupShot = parser.isSet(cleanupDialog);
         const bool tasksShot = parser.isSet(tasks);
         const int tabIndex = parser.value(tab).toInt();
-        auto grab = [&window, file, aboutShot, dialogShot, deleteShot, cleanupShot, tabIndex] {
+        const QString searchQuery = parser.isSet(searchDialog) ? parser.value(searchDialog) : QString();
+        auto grab = [&window, file, aboutShot, dialogShot, deleteShot, cleanupShot, tabIndex, searchQuery] {
             static bool done = false; // the details' loaded() and the time limit may both arrive
             if (done) {
                 return;
             }
             done = true;
             int rc = 0;
-            if (cleanupShot) {
+            if (!searchQuery.isEmpty()) {
+                Minato::App::SearchDialog dialog(window.session(), &window);
+                dialog.resize(900, 460);
+                dialog.show();
+                QEventLoop wait; // until every connection has answered (at most 10 s)
+                QObject::connect(&dialog, &Minato::App::SearchDialog::searchFinished, &wait, &QEventLoop::quit);
+                QTimer::singleShot(10000, &wait, &QEventLoop::quit);
+                dialog.search(searchQuery);
+                if (dialog.isSearching()) {
+                    wait.exec();
+                }
+                QApplication::processEvents();
+                rc = dialog.grab().save(file) ? 0 : 1;
+            } else if (cleanupShot) {
                 Minato::App::TagsPane *tags = window.tagsPane();
                 Minato::App::RetentionDialog dialog(window.session(), tags->connection(), tags->repository(), &window);
                 dialog.ui()->keepSpin->setValue(3);
