@@ -74,8 +74,8 @@ private:
     SearchResultsModel *m_model = nullptr;
     QTimer *m_typing = nullptr;
     QList<QPointer<Client::RepositorySearch>> m_running;
-    QStringList m_order;              // connections in the order searched
-    QMap<QString, QString> m_status;  // connection → its state, in words
+    QStringList m_order;             // connections in the order searched
+    QMap<QString, QString> m_status; // connection → its state, in words
 };
 
 } // namespace Minato::App

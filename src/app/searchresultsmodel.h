@@ -23,8 +23,15 @@ class SearchResultsModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(SearchResultsModel)
 
 public:
-    enum Column { RepositoryColumn, ConnectionColumn, DescriptionColumn, StarsColumn, PullsColumn, SourceColumn,
-                  ColumnCount };
+    enum Column {
+        RepositoryColumn,
+        ConnectionColumn,
+        DescriptionColumn,
+        StarsColumn,
+        PullsColumn,
+        SourceColumn,
+        ColumnCount
+    };
     enum Role { ConnectionRole = Qt::UserRole + 1, RepositoryRole };
 
     explicit SearchResultsModel(QObject *parent = nullptr);

@@ -414,8 +414,7 @@ void HarborSearchQuery::run()
         this, client(),
         [this](const QByteArray &authorization) {
             m_authorization = authorization;
-            const QString query =
-                QStringLiteral("q=") + QString::fromLatin1(QUrl::toPercentEncoding(m_text.trimmed()));
+            const QString query = QStringLiteral("q=") + QString::fromLatin1(QUrl::toPercentEncoding(m_text.trimmed()));
             send(harborGet(client(), client()->profile().urlFor(QStringLiteral("/api/v2.0/search?") + query),
                            m_authorization));
         },
@@ -476,8 +475,8 @@ void HarborSearchQuery::handleResponse(const HttpResponse &response)
     }
     auto parsed = parse(response.body, m_maxHits);
     if (const QString *problem = std::get_if<QString>(&parsed)) {
-        fail(ClientError::invalid(ClientError::Invalid::BadContent, response.describe() + QStringLiteral(": ") +
-                                                                        *problem));
+        fail(ClientError::invalid(ClientError::Invalid::BadContent,
+                                  response.describe() + QStringLiteral(": ") + *problem));
         return;
     }
     if (beginFinish()) {

@@ -78,12 +78,12 @@ class RepositorySearch final : public CompositeOperation
 public:
     struct Options
     {
-        QStringList pinned;       // the connection's pinned repositories
-        int maxHits = 100;        // Docker Hub: the page size (at most 100); Harbor: hits kept
-        int catalogNames = 5000;  // names looked at, at most
-        int catalogPages = 10;    // catalog pages read, at most
+        QStringList pinned;      // the connection's pinned repositories
+        int maxHits = 100;       // Docker Hub: the page size (at most 100); Harbor: hits kept
+        int catalogNames = 5000; // names looked at, at most
+        int catalogPages = 10;   // catalog pages read, at most
         int catalogPageSize = 500;
-        QUrl dockerHubBaseUrl;    // empty: https://hub.docker.com
+        QUrl dockerHubBaseUrl; // empty: https://hub.docker.com
     };
 
     RepositorySearch(RegistryClient *client, QString text, Options options, QObject *parent = nullptr);

@@ -105,10 +105,12 @@ TEST_CASE("Search across two registries: one merged list, a status per connectio
     CHECK(pairsOf(dialog->model()) == expected);
     const int pinned = rowOf(dialog->model(), QStringLiteral("teams"), QStringLiteral("team-y/pinned"));
     REQUIRE(pinned >= 0);
-    CHECK(dialog->model()->index(pinned, SearchResultsModel::SourceColumn).data().toString() == QStringLiteral("pinned"));
+    CHECK(dialog->model()->index(pinned, SearchResultsModel::SourceColumn).data().toString() ==
+          QStringLiteral("pinned"));
     const int listed = rowOf(dialog->model(), QStringLiteral("demo"), QStringLiteral("team-a/api"));
     REQUIRE(listed >= 0);
-    CHECK(dialog->model()->index(listed, SearchResultsModel::SourceColumn).data().toString() == QStringLiteral("catalog"));
+    CHECK(dialog->model()->index(listed, SearchResultsModel::SourceColumn).data().toString() ==
+          QStringLiteral("catalog"));
     CHECK(dialog->ui()->statusLabel->text().contains(QStringLiteral("21 results")));
     // Catalogs tell names only: no empty description, stars and pulls columns.
     CHECK(dialog->ui()->resultsView->isColumnHidden(SearchResultsModel::StarsColumn));
@@ -201,7 +203,8 @@ TEST_CASE("Search results: a repository found twice stays on one row and gains w
     CHECK(changed.size() == 1);
     CHECK(model.index(0, SearchResultsModel::DescriptionColumn).data().toString() == found.description);
     CHECK(model.index(0, SearchResultsModel::StarsColumn).data().toString() == QLocale().toString(14000));
-    CHECK(model.index(0, SearchResultsModel::SourceColumn).data().toString() == QStringLiteral("Docker Hub search, pinned"));
+    CHECK(model.index(0, SearchResultsModel::SourceColumn).data().toString() ==
+          QStringLiteral("Docker Hub search, pinned"));
     CHECK(model.index(1, SearchResultsModel::StarsColumn).data().toString().isEmpty());
     CHECK(model.countFor(QStringLiteral("docker hub")) == 1);
 

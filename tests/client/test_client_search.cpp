@@ -4,10 +4,10 @@
 // SearchRepository models; neither service can be reached from here), and the bounded catalog walk against a
 // StandInServer whose _catalog never ends (a real registry cannot be made to page forever on cue).
 #include "clienttestsupport.h"
-#include "vendortestsupport.h"
 #include "dockerhubstandin.h"
 #include "harborstandin.h"
 #include "standinserver.h"
+#include "vendortestsupport.h"
 
 #include "client/harborapi.h"
 #include "client/registryclient.h"
@@ -71,8 +71,8 @@ StandInResponse endlessCatalog(const StandInRequest &r)
     const QByteArray k = QByteArray::number(page + 1);
     QJsonArray names{QStringLiteral("team/app-%1-a").arg(page + 1), QStringLiteral("team/app-%1-b").arg(page + 1),
                      QStringLiteral("other/x-%1").arg(page + 1)};
-    return StandInResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("repositories"), names}})
-                                          .toJson(QJsonDocument::Compact))
+    return StandInResponse::json(
+               200, QJsonDocument(QJsonObject{{QStringLiteral("repositories"), names}}).toJson(QJsonDocument::Compact))
         .withHeader("Link", "</v2/_catalog?n=3&last=other/x-" + k + ">; rel=\"next\"");
 }
 
@@ -89,8 +89,8 @@ TEST_CASE("Search: a name matches every word of the text, case-insensitively", "
 TEST_CASE("Search: Docker Hub's search API, with stars and pulls, pins first and merged", "[client][search][dockerhub]")
 {
     DockerHubStandIn hub({});
-    DockerHubStandIn::Repository official = hubRepository(QStringLiteral("library"), QStringLiteral("postgres"),
-                                                          14000, 1000000000);
+    DockerHubStandIn::Repository official =
+        hubRepository(QStringLiteral("library"), QStringLiteral("postgres"), 14000, 1000000000);
     official.official = true;
     hub.addRepository(official);
     hub.addRepository(hubRepository(QStringLiteral("bitnami"), QStringLiteral("postgresql"), 250, 5000000));
@@ -176,9 +176,8 @@ TEST_CASE("Search: Docker Hub's search API, with stars and pulls, pins first and
     }
     SECTION("cancelled while the hub is asked: Cancelled once, nothing after")
     {
-        hub.setOverride([](const StandInRequest &) -> std::optional<StandInResponse> {
-            return StandInResponse::noAnswer();
-        });
+        hub.setOverride(
+            [](const StandInRequest &) -> std::optional<StandInResponse> { return StandInResponse::noAnswer(); });
         auto *search = new RepositorySearch(&client, QStringLiteral("postgres"), options, &client);
         std::optional<RepositorySearchResult> result;
         int finished = 0;
@@ -198,8 +197,7 @@ TEST_CASE("Search: Docker Hub's search API, with stars and pulls, pins first and
     }
 }
 
-TEST_CASE("Search: Harbor's /api/v2.0/search, with the login where the project is private",
-          "[client][search][harbor]")
+TEST_CASE("Search: Harbor's /api/v2.0/search, with the login where the project is private", "[client][search][harbor]")
 {
     HarborStandIn::Options harborOptions;
     harborOptions.users.insert(QStringLiteral("alice"), QStringLiteral("Harbor12345"));
