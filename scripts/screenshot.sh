@@ -64,4 +64,4 @@ second_pid=""
 shot compare-dialog.png --theme light --compare-dialog v1.2.2 127.0.0.1:5000/team-a/api:v1.2.3
 shot connection-dialog.png --theme light --connection-dialog
 shot about.png --theme light --about
-echo "screenshots: docs/main-window.png docs/main-window-dark.png docs/details-config.png docs/details-referrers-dark.png docs/delete-dialog.png docs/tasks-panel.png docs/cleanup-dialog.png docs/search-dialog.png docs/connection-dialog.png docs/about.png"
+echo "screenshots: docs/main-window.png docs/main-window-dark.png docs/details-config.png docs/details-referrers-dark.png docs/delete-dialog.png docs/tasks-panel.png docs/cleanup-dialog.png docs/search-dialog.png docs/compare-dialog.png docs/connection-dialog.png docs/about.png"
