@@ -32,6 +32,29 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <functional>
+
+namespace {
+
+// Screenshots: turns the event loop until `done` holds, at most `ms`.
+void waitFor(const std::function<bool()> &done, int ms = 10000)
+{
+    QEventLoop wait;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &wait, [&wait, &done] {
+        if (done()) {
+            wait.quit();
+        }
+    });
+    poll.start(50);
+    QTimer::singleShot(ms, &wait, &QEventLoop::quit);
+    if (!done()) {
+        wait.exec();
+    }
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -161,16 +184,7 @@ int main(int argc, char *argv[])
                 dialog.ui()->matchEdit->setText(QStringLiteral("^v"));
                 dialog.show();
                 dialog.preview();
-                QEventLoop wait; // until the preview is there (at most 10 s)
-                QTimer poll;
-                QObject::connect(&poll, &QTimer::timeout, &wait, [&wait, &dialog] {
-                    if (dialog.plan()) {
-                        wait.quit();
-                    }
-                });
-                poll.start(50);
-                QTimer::singleShot(10000, &wait, &QEventLoop::quit);
-                wait.exec();
+                waitFor([&dialog] { return dialog.plan().has_value(); }); // the preview is there
                 QApplication::processEvents();
                 rc = dialog.grab().save(file) ? 0 : 1;
             } else if (deleteShot) {
@@ -178,16 +192,7 @@ int main(int argc, char *argv[])
                 Minato::App::DeleteDialog dialog(window.session(), tags->connection(), tags->repository(),
                                                  {tags->currentTag()}, &window);
                 dialog.show();
-                QEventLoop wait; // until it lists what the delete touches (at most 10 s)
-                QTimer poll;
-                QObject::connect(&poll, &QTimer::timeout, &wait, [&wait, &dialog] {
-                    if (dialog.isPlanned()) {
-                        wait.quit();
-                    }
-                });
-                poll.start(50);
-                QTimer::singleShot(10000, &wait, &QEventLoop::quit);
-                wait.exec();
+                waitFor([&dialog] { return dialog.isPlanned(); }); // it lists what the delete touches
                 QApplication::processEvents();
                 rc = dialog.grab().save(file) ? 0 : 1;
             } else if (dialogShot) {

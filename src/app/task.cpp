@@ -12,13 +12,45 @@
 
 namespace Minato::App {
 
-Task::Task(QString title, bool countsBytes, QObject *parent)
+Task::Task(AppSession *session, QString title, bool countsBytes, QObject *parent)
     : QObject(parent)
+    , m_session(session)
     , m_title(std::move(title))
     , m_countsBytes(countsBytes)
 {}
 
-Task::~Task() = default;
+Task::~Task()
+{
+    if (m_job) {
+        disconnect(m_job, nullptr, this, nullptr);
+        m_job->cancel();
+        m_job->deleteLater();
+    }
+}
+
+void Task::abort()
+{
+    if (m_job) {
+        m_job->cancel();
+    }
+}
+
+Client::RegistryClient *Task::clientFor(const QString &connection)
+{
+    Client::RegistryClient *client = m_session ? m_session->client(connection) : nullptr;
+    if (!client) {
+        failWith(tr("The connection \"%1\" no longer exists.").arg(connection));
+    }
+    return client;
+}
+
+void Task::releaseJob()
+{
+    if (m_job) {
+        m_job->deleteLater();
+        m_job = nullptr;
+    }
+}
 
 void Task::start()
 {
@@ -109,31 +141,21 @@ void Task::end(State state)
 
 CopyTask::CopyTask(AppSession *session, Place source, Place target, Client::CopyJob::Options options,
                    QObject *parent)
-    : Task(tr("Copy %1:%2 to %3/%4")
+    : Task(session, tr("Copy %1:%2 to %3/%4")
                .arg(source.repository, source.reference, target.connection,
                     target.repository + (target.reference.isEmpty() ? QString() : u':' + target.reference)),
            true, parent)
-    , m_session(session)
     , m_source(std::move(source))
     , m_target(std::move(target))
     , m_options(std::move(options))
 {}
 
-CopyTask::~CopyTask()
-{
-    if (m_job) {
-        disconnect(m_job, nullptr, this, nullptr);
-        m_job->cancel();
-        m_job->deleteLater();
-    }
-}
 
 void CopyTask::run()
 {
-    Client::RegistryClient *from = m_session ? m_session->client(m_source.connection) : nullptr;
-    Client::RegistryClient *to = m_session ? m_session->client(m_target.connection) : nullptr;
-    if (!from || !to) {
-        failWith(tr("The connection \"%1\" no longer exists.").arg(from ? m_target.connection : m_source.connection));
+    Client::RegistryClient *from = clientFor(m_source.connection);
+    Client::RegistryClient *to = from ? clientFor(m_target.connection) : nullptr;
+    if (!to) {
         return;
     }
     Client::CopyJob::Image src;
@@ -143,7 +165,7 @@ void CopyTask::run()
     dst.repository = m_target.repository;
     dst.reference = m_target.reference;
     auto *job = new Client::CopyJob(from, src, to, dst, m_options, this);
-    m_job = job;
+    setJob(job);
     setDetail(tr("Reading the image…"));
     connect(job, &Client::CopyJob::planned, this, [this](const Client::ImageGraph &graph) {
         m_newIndex = graph.rewritten();
@@ -163,15 +185,12 @@ void CopyTask::run()
         setProgress(p.doneBytes, p.totalBytes, p.bytesPerSecond, detail);
     });
     connect(job, &Client::CopyJob::finished, this, [this, job](const Client::CopyResult &r) {
-        job->deleteLater();
-        m_job = nullptr;
-        if (r.isCancelled()) {
-            markCancelled();
-            return;
-        }
-        if (!r) {
-            failWith(r.error().message(), Format::plural(job->failedBlobs().size(), tr("1 blob still to copy: Retry sends only that one."),
-                                                    tr("%1 blobs still to copy: Retry sends only those.")));
+        const auto failed = job->failedBlobs().size();
+        if (settled(r)) {
+            if (state() == State::Failed && failed > 0) {
+                setDetail(Format::plural(failed, tr("1 blob still to copy: Retry sends only that one."),
+                                         tr("%1 blobs still to copy: Retry sends only those.")));
+            }
             return;
         }
         m_result = r.value();
@@ -193,55 +212,32 @@ void CopyTask::run()
     job->start();
 }
 
-void CopyTask::abort()
-{
-    if (m_job) {
-        m_job->cancel();
-    }
-}
 
 // ---- RetagTask --------------------------------------------------------------------------------------------
 
 RetagTask::RetagTask(AppSession *session, QString connection, Client::Retag::Image source, Client::Retag::Image target,
                      QObject *parent)
-    : Task(tr("Tag %1:%2 as %3:%4").arg(source.repository, source.reference, target.repository, target.reference), false,
+    : Task(session, tr("Tag %1:%2 as %3:%4").arg(source.repository, source.reference, target.repository, target.reference), false,
            parent)
-    , m_session(session)
     , m_connection(std::move(connection))
     , m_source(std::move(source))
     , m_target(std::move(target))
 {}
 
-RetagTask::~RetagTask()
-{
-    if (m_job) {
-        disconnect(m_job, nullptr, this, nullptr);
-        m_job->cancel();
-        m_job->deleteLater();
-    }
-}
 
 void RetagTask::run()
 {
-    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    Client::RegistryClient *client = clientFor(m_connection);
     if (!client) {
-        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
         return;
     }
     auto *job = new Client::Retag(client, m_source, m_target, this);
-    m_job = job;
+    setJob(job);
     setDetail(tr("Reading the manifest…"));
     connect(job, &Client::Retag::progress, this,
             [this](int done, int total) { setProgress(done, total, 0, tr("%1 of %2 steps").arg(done).arg(total)); });
     connect(job, &Client::Retag::finished, this, [this, job](const Client::RetagResult &r) {
-        job->deleteLater();
-        m_job = nullptr;
-        if (r.isCancelled()) {
-            markCancelled();
-            return;
-        }
-        if (!r) {
-            failWith(r.error().message());
+        if (settled(r)) {
             return;
         }
         QString detail = tr("Tagged: %1:%2 is %3").arg(m_target.repository, m_target.reference, Format::shortDigest(r->digest));
@@ -253,19 +249,12 @@ void RetagTask::run()
     job->start();
 }
 
-void RetagTask::abort()
-{
-    if (m_job) {
-        m_job->cancel();
-    }
-}
 
 // ---- ExportTask -------------------------------------------------------------------------------------------
 
 ExportTask::ExportTask(AppSession *session, QString connection, QString repository, QString reference, QString path,
                        Client::ImageExport::Options options, QObject *parent)
-    : Task(tr("Export %1:%2 to %3").arg(repository, reference, QFileInfo(path).fileName()), true, parent)
-    , m_session(session)
+    : Task(session, tr("Export %1:%2 to %3").arg(repository, reference, QFileInfo(path).fileName()), true, parent)
     , m_connection(std::move(connection))
     , m_repository(std::move(repository))
     , m_reference(std::move(reference))
@@ -273,24 +262,15 @@ ExportTask::ExportTask(AppSession *session, QString connection, QString reposito
     , m_options(std::move(options))
 {}
 
-ExportTask::~ExportTask()
-{
-    if (m_job) {
-        disconnect(m_job, nullptr, this, nullptr);
-        m_job->cancel();
-        m_job->deleteLater();
-    }
-}
 
 void ExportTask::run()
 {
-    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    Client::RegistryClient *client = clientFor(m_connection);
     if (!client) {
-        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
         return;
     }
     auto *job = new Client::ImageExport(client, m_repository, m_reference, m_path, m_options, this);
-    m_job = job;
+    setJob(job);
     auto stage = std::make_shared<QString>(tr("Reading the image…"));
     setDetail(*stage);
     connect(job, &Client::ImageExport::stageChanged, this, [this, stage](Client::ImageExport::Stage s) {
@@ -311,14 +291,7 @@ void ExportTask::run()
         setProgress(done, total, 0, tr("%1: %2 of %3").arg(*stage, Format::size(done), Format::size(total)));
     });
     connect(job, &Client::ImageExport::finished, this, [this, job](const Client::ImageExportResult &r) {
-        job->deleteLater();
-        m_job = nullptr;
-        if (r.isCancelled()) {
-            markCancelled();
-            return;
-        }
-        if (!r) {
-            failWith(r.error().message());
+        if (settled(r)) {
             return;
         }
         succeed(r->format == Client::ImageExportInfo::Format::DockerArchive
@@ -328,56 +301,33 @@ void ExportTask::run()
     job->start();
 }
 
-void ExportTask::abort()
-{
-    if (m_job) {
-        m_job->cancel();
-    }
-}
 
 // ---- ImportTask -------------------------------------------------------------------------------------------
 
 ImportTask::ImportTask(AppSession *session, QString path, QString connection, QString repository, QString tag,
                        QObject *parent)
-    : Task(tr("Import %1 as %2:%3").arg(QFileInfo(path).fileName(), repository, tag), true, parent)
-    , m_session(session)
+    : Task(session, tr("Import %1 as %2:%3").arg(QFileInfo(path).fileName(), repository, tag), true, parent)
     , m_path(std::move(path))
     , m_connection(std::move(connection))
     , m_repository(std::move(repository))
     , m_tag(std::move(tag))
 {}
 
-ImportTask::~ImportTask()
-{
-    if (m_job) {
-        disconnect(m_job, nullptr, this, nullptr);
-        m_job->cancel();
-        m_job->deleteLater();
-    }
-}
 
 void ImportTask::run()
 {
-    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    Client::RegistryClient *client = clientFor(m_connection);
     if (!client) {
-        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
         return;
     }
     auto *job = new Client::ImageImport(client, m_path, m_repository, m_tag, {}, this);
-    m_job = job;
+    setJob(job);
     setDetail(tr("Reading %1…").arg(QFileInfo(m_path).fileName()));
     connect(job, &Client::ImageImport::progress, this, [this](qint64 done, qint64 total) {
         setProgress(done, total, 0, tr("Uploading: %1 of %2").arg(Format::size(done), Format::size(total)));
     });
     connect(job, &Client::ImageImport::finished, this, [this, job](const Client::ImageImportResult &r) {
-        job->deleteLater();
-        m_job = nullptr;
-        if (r.isCancelled()) {
-            markCancelled();
-            return;
-        }
-        if (!r) {
-            failWith(r.error().message());
+        if (settled(r)) {
             return;
         }
         succeed(tr("Pushed %1:%2 (%3), %4 sent").arg(m_repository, m_tag, Format::shortDigest(r->digest),
@@ -386,45 +336,29 @@ void ImportTask::run()
     job->start();
 }
 
-void ImportTask::abort()
-{
-    if (m_job) {
-        m_job->cancel();
-    }
-}
 
 // ---- DeleteTagsTask ---------------------------------------------------------------------------------------
 
 DeleteTagsTask::DeleteTagsTask(AppSession *session, QString connection, QString repository, QStringList tags,
                                QObject *parent)
-    : Task(tags.size() == 1 ? tr("Delete %1:%2").arg(repository, tags.constFirst())
+    : Task(session, tags.size() == 1 ? tr("Delete %1:%2").arg(repository, tags.constFirst())
                             : tr("Delete %1 tags of %2").arg(tags.size()).arg(repository),
            false, parent)
-    , m_session(session)
     , m_connection(std::move(connection))
     , m_repository(std::move(repository))
     , m_pending(std::move(tags))
 {}
 
-DeleteTagsTask::~DeleteTagsTask()
-{
-    if (m_job) {
-        disconnect(m_job, nullptr, this, nullptr);
-        m_job->cancel();
-        m_job->deleteLater();
-    }
-}
 
 void DeleteTagsTask::run()
 {
-    Client::RegistryClient *client = m_session ? m_session->client(m_connection) : nullptr;
+    Client::RegistryClient *client = clientFor(m_connection);
     if (!client) {
-        failWith(tr("The connection \"%1\" no longer exists.").arg(m_connection));
         return;
     }
     m_failures.clear();
     auto *job = new Client::BulkDelete(client, m_repository, m_pending, {}, this);
-    m_job = job;
+    setJob(job);
     const QStringList tags = m_pending;
     setProgress(0, tags.size(), 0, tr("Deleting…"));
     connect(job, &Client::BulkDelete::itemFinished, this, [this, tags](int index, const Client::DeleteResult &r) {
@@ -440,14 +374,7 @@ void DeleteTagsTask::run()
         setProgress(done, total, 0, tr("%1 of %2 tags").arg(done).arg(total));
     });
     connect(job, &Client::BulkDelete::finished, this, [this, job](const Client::BulkDeleteResult &r) {
-        job->deleteLater();
-        m_job = nullptr;
-        if (r.isCancelled()) {
-            markCancelled();
-            return;
-        }
-        if (!r) {
-            failWith(r.error().message());
+        if (settled(r)) {
             return;
         }
         if (!m_failures.isEmpty()) {
@@ -457,21 +384,12 @@ void DeleteTagsTask::run()
             }
             m_pending = failed;
             failWith(m_failures.constFirst().second,
-                     tr("Deleted %1, %n could not be: %2", nullptr, int(m_failures.size()))
-                         .arg(r->deleted)
-                         .arg(failed.join(QStringLiteral(", "))));
+                     tr("Deleted %1; not deleted: %2").arg(r->deleted).arg(failed.join(QStringLiteral(", "))));
             return;
         }
         succeed(Format::plural(r->deleted, tr("Deleted 1 tag"), tr("Deleted %1 tags")));
     });
     job->start();
-}
-
-void DeleteTagsTask::abort()
-{
-    if (m_job) {
-        m_job->cancel();
-    }
 }
 
 } // namespace Minato::App

@@ -15,6 +15,7 @@
 // times a second for byte progress); finished() once per run — a retry() is a new run of the same task.
 
 #include "client/bulkdelete.h"
+#include "client/compositeoperation.h"
 #include "client/copyjob.h"
 #include "client/imageexport.h"
 #include "client/imageimport.h"
@@ -25,6 +26,10 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
+
+namespace Minato::Client {
+class RegistryClient;
+}
 
 namespace Minato::App {
 
@@ -67,12 +72,33 @@ signals:
     void finished();
 
 protected:
-    Task(QString title, bool countsBytes, QObject *parent);
+    Task(AppSession *session, QString title, bool countsBytes, QObject *parent);
 
     // Starts the job (again, after retry()); the subclass reports through the setters below.
     virtual void run() = 0;
     // Cancels the job; markCancelled() follows from the job's Cancelled result or right here.
-    virtual void abort() = 0;
+    virtual void abort();
+
+    // The client of a saved connection; nullptr after failing the task with a sentence when it is gone.
+    Client::RegistryClient *clientFor(const QString &connection);
+    // The job this run started (a child of the task): cancelled by abort() and when the task is destroyed.
+    void setJob(Client::CompositeOperation *job) { m_job = job; }
+    // A finished job's result: true when it was a cancel or an error, which this has already shown (the task then
+    // ends Cancelled or Failed); false when it is a value for the subclass. Either way the job is let go.
+    template<typename R>
+    bool settled(const R &result)
+    {
+        releaseJob();
+        if (result.isCancelled()) {
+            markCancelled();
+            return true;
+        }
+        if (!result) {
+            failWith(result.error().message());
+            return true;
+        }
+        return false;
+    }
 
     void setProgress(qint64 done, qint64 total, double bytesPerSecond, const QString &detail);
     void setDetail(const QString &detail);
@@ -80,9 +106,13 @@ protected:
     void failWith(const QString &error, const QString &detail = {});
     void markCancelled();
 
+    QPointer<AppSession> m_session;
+
 private:
     void end(State state);
+    void releaseJob();
 
+    QPointer<Client::CompositeOperation> m_job;
     QString m_title;
     bool m_countsBytes = false;
     State m_state = State::Running;
@@ -112,7 +142,7 @@ public:
 
     CopyTask(AppSession *session, Place source, Place target, Client::CopyJob::Options options,
              QObject *parent = nullptr);
-    ~CopyTask() override;
+    ~CopyTask() override = default;
 
     const Place &source() const { return m_source; }
     const Place &target() const { return m_target; }
@@ -122,14 +152,11 @@ public:
 
 protected:
     void run() override;
-    void abort() override;
 
 private:
-    QPointer<AppSession> m_session;
     Place m_source;
     Place m_target;
     Client::CopyJob::Options m_options;
-    QPointer<Client::CopyJob> m_job;
     bool m_newIndex = false;
     std::optional<Client::CopyInfo> m_result;
 };
@@ -144,21 +171,18 @@ class RetagTask final : public Task
 public:
     RetagTask(AppSession *session, QString connection, Client::Retag::Image source, Client::Retag::Image target,
               QObject *parent = nullptr);
-    ~RetagTask() override;
+    ~RetagTask() override = default;
 
     const QString &connection() const { return m_connection; }
     const Client::Retag::Image &target() const { return m_target; }
 
 protected:
     void run() override;
-    void abort() override;
 
 private:
-    QPointer<AppSession> m_session;
     QString m_connection;
     Client::Retag::Image m_source;
     Client::Retag::Image m_target;
-    QPointer<Client::Retag> m_job;
 };
 
 // An image written to disk (ImageExport): an OCI image layout directory (every platform, the registry's digests) or
@@ -171,22 +195,19 @@ class ExportTask final : public Task
 public:
     ExportTask(AppSession *session, QString connection, QString repository, QString reference, QString path,
                Client::ImageExport::Options options, QObject *parent = nullptr);
-    ~ExportTask() override;
+    ~ExportTask() override = default;
 
     const QString &path() const { return m_path; }
 
 protected:
     void run() override;
-    void abort() override;
 
 private:
-    QPointer<AppSession> m_session;
     QString m_connection;
     QString m_repository;
     QString m_reference;
     QString m_path;
     Client::ImageExport::Options m_options;
-    QPointer<Client::ImageExport> m_job;
 };
 
 // An OCI image layout directory or a docker-archive tar pushed into a repository under a tag (ImageImport); blobs
@@ -199,22 +220,19 @@ class ImportTask final : public Task
 public:
     ImportTask(AppSession *session, QString path, QString connection, QString repository, QString tag,
                QObject *parent = nullptr);
-    ~ImportTask() override;
+    ~ImportTask() override = default;
 
     const QString &connection() const { return m_connection; }
     const QString &repository() const { return m_repository; }
 
 protected:
     void run() override;
-    void abort() override;
 
 private:
-    QPointer<AppSession> m_session;
     QString m_path;
     QString m_connection;
     QString m_repository;
     QString m_tag;
-    QPointer<Client::ImageImport> m_job;
 };
 
 // Tags of one repository deleted as one job, with BulkDelete; a retry deletes the tags that failed.
@@ -226,7 +244,7 @@ class DeleteTagsTask final : public Task
 public:
     DeleteTagsTask(AppSession *session, QString connection, QString repository, QStringList tags,
                    QObject *parent = nullptr);
-    ~DeleteTagsTask() override;
+    ~DeleteTagsTask() override = default;
 
     const QString &connection() const { return m_connection; }
     const QString &repository() const { return m_repository; }
@@ -240,16 +258,13 @@ signals:
 
 protected:
     void run() override;
-    void abort() override;
 
 private:
-    QPointer<AppSession> m_session;
     QString m_connection;
     QString m_repository;
     QStringList m_pending; // the tags this run deletes
     QStringList m_deleted;
     QList<QPair<QString, QString>> m_failures;
-    QPointer<Client::BulkDelete> m_job;
 };
 
 } // namespace Minato::App
