@@ -764,6 +764,7 @@ void MainWindow::showShortcuts()
         {m_ui->actionSearch->shortcut(), tr("Search the repositories of every connection")},
         {m_ui->actionRefresh->shortcut(), tr("Refresh what is shown")},
         {m_ui->actionAddConnection->shortcut(), tr("Add a connection")},
+        {QKeySequence(QKeySequence::Copy), tr("Copy the selected tags' references (in the tag table)")},
         {m_ui->actionRetag->shortcut(), tr("Give the tag's image another tag (no data moves)")},
         {m_ui->actionCopyTo->shortcut(), tr("Copy the tag's image to another connection or repository")},
         {m_ui->actionDeleteTags->shortcut(), tr("Delete the selected tags (after a confirmation)")},

@@ -13,6 +13,7 @@
 #include "client/vendorapi.h"
 #include "client/vendortagsquery.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QHBoxLayout>
@@ -86,6 +87,14 @@ TagsPane::TagsPane(QWidget *parent)
     // Several tags can be selected (Shift/Ctrl+click) for a delete of many; the current row is the one shown.
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    // Ctrl+C in the table copies the selected tags' references ("host/repo:tag", one per line); only while the
+    // table has the focus, so the filter field keeps its own Ctrl+C.
+    auto *copyTags = new QAction(tr("Copy &reference"), m_view);
+    copyTags->setObjectName(QStringLiteral("copyTagReferences"));
+    copyTags->setShortcut(QKeySequence::Copy);
+    copyTags->setShortcutContext(Qt::WidgetShortcut);
+    connect(copyTags, &QAction::triggered, this, &TagsPane::copySelectedReferences);
+    m_view->addAction(copyTags);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setShowGrid(false);
     m_view->setAlternatingRowColors(true);
@@ -360,6 +369,17 @@ QStringList TagsPane::selectedTags() const
         }
     }
     return tags;
+}
+
+void TagsPane::copySelectedReferences()
+{
+    QStringList references;
+    for (const QString &tag : selectedTags()) {
+        references.append(m_title->text() + u':' + tag);
+    }
+    if (!references.isEmpty()) {
+        QApplication::clipboard()->setText(references.join(u'\n'));
+    }
 }
 
 void TagsPane::copyReference()

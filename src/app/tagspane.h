@@ -77,6 +77,7 @@ private:
     void onCurrentChanged();
     void updateCount();
     void copyReference();
+    void copySelectedReferences();
 
     AppSession *m_session = nullptr;
     QString m_connection;

@@ -29,6 +29,7 @@
 #include "client/tagsquery.h"
 
 #include <QAbstractItemModelTester>
+#include <QClipboard>
 #include <QDockWidget>
 #include <QMessageBox>
 #include <QSpinBox>
@@ -37,6 +38,7 @@
 #include <QTimer>
 #include <QTreeWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -588,4 +590,33 @@ TEST_CASE("The status bar shows the pull limit the shown connection's registry r
     REQUIRE(waitUntil([&] { return label->isVisible(); }));
     CHECK(label->text() == QStringLiteral("Docker Hub pulls left: 7 of 100 (per 6 hours)"));
     CHECK(label->styleSheet().contains(QStringLiteral("#c0392b"))); // under a tenth left
+}
+
+TEST_CASE("Ctrl+C in the tag table copies the selected tags' references, one per line", "[app][window]")
+{
+    TwoRegistries r;
+    MainWindow window(r.s.session.get());
+    window.show();
+    TagsPane *tags = window.tagsPane();
+    tags->showRepository(QStringLiteral("source"), QStringLiteral("library/alpine"));
+    tags->selectTag(QStringLiteral("3.19"));
+    REQUIRE(waitUntil([&] { return tags->currentTag() == QStringLiteral("3.19"); }));
+    tags->view()->selectionModel()->select(tags->model()->index(tags->model()->rowOf(QStringLiteral("3.18")), 0),
+                                           QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    tags->view()->setFocus();
+    QApplication::clipboard()->clear();
+    QTest::keyClick(tags->view(), Qt::Key_C, Qt::ControlModifier);
+    const QString host = r.source.hostPort();
+    QStringList copied = QApplication::clipboard()->text().split(u'\n');
+    copied.sort();
+    CHECK(copied == QStringList{host + QStringLiteral("/library/alpine:3.18"), host + QStringLiteral("/library/alpine:3.19")});
+
+    // In the filter field Ctrl+C stays the field's own.
+    tags->filterEdit()->setText(QStringLiteral("3.1"));
+    tags->filterEdit()->selectAll();
+    tags->filterEdit()->setFocus();
+    QTest::keyClick(tags->filterEdit(), Qt::Key_C, Qt::ControlModifier);
+    CHECK(QApplication::clipboard()->text() == QStringLiteral("3.1"));
 }
