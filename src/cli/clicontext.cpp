@@ -474,4 +474,29 @@ QString methodName(Client::DeleteOutcome::Method method)
     return QStringLiteral("already-removed");
 }
 
+void reportDeleteItem(Context &ctx, const QString &tag, const Client::DeleteResult &result, const QJsonObject &deleted,
+                      const QString &deletedText, int *firstFailure, QJsonArray *items)
+{
+    if (ctx.json()) {
+        QJsonObject o{{QStringLiteral("tag"), tag}, {QStringLiteral("ok"), result.hasValue()}};
+        if (result) {
+            for (auto it = deleted.begin(); it != deleted.end(); ++it) {
+                o.insert(it.key(), it.value());
+            }
+        } else {
+            o.insert(QStringLiteral("error"), result.error().message());
+            o.insert(QStringLiteral("detail"), result.error().technicalDetail());
+        }
+        items->append(o);
+    } else if (result) {
+        ctx.out() << tr("deleted  %1").arg(deletedText) << Qt::endl;
+    } else {
+        ctx.err() << tr("failed   %1: %2").arg(tag, result.error().message()) << Qt::endl;
+        ctx.err() << QStringLiteral("  detail: ") << result.error().technicalDetail() << Qt::endl;
+    }
+    if (!result && *firstFailure == ExitOk) {
+        *firstFailure = exitCodeFor(result.error());
+    }
+}
+
 } // namespace Minato::Cli

@@ -34,6 +34,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
@@ -188,5 +190,10 @@ QString typeAndSize(const QString &mediaType, qint64 size);
 QString isoDate(const QDateTime &when);
 // How a delete went, as --json says it: "tag", "vendor-tag", "manifest" or "already-removed".
 QString methodName(Client::DeleteOutcome::Method method);
+// One tag of a BulkDelete as rm and retain report it: with --json an object {"tag", "ok", …} appended to `items`
+// (`deleted` merged in when it went, "error"/"detail" when not); otherwise "deleted  <deletedText>" on stdout or
+// "failed   <tag>: <sentence>" and its detail on stderr. The first failure's exit code goes to *firstFailure.
+void reportDeleteItem(Context &ctx, const QString &tag, const Client::DeleteResult &result, const QJsonObject &deleted,
+                      const QString &deletedText, int *firstFailure, QJsonArray *items);
 
 } // namespace Minato::Cli

@@ -164,27 +164,16 @@ void apply(Context &ctx, RegistryClient *client, const Target &target, const Ret
     auto results = std::make_shared<QJsonArray>();
     QObject::connect(job, &BulkDelete::itemFinished, job,
                      [&ctx, tags, firstFailure, results](int index, const DeleteResult &r) {
-                         const QString tag = tags.value(index);
-                         if (ctx.json()) {
-                             QJsonObject o{{QStringLiteral("tag"), tag}, {QStringLiteral("ok"), r.hasValue()}};
-                             if (r) {
-                                 o.insert(QStringLiteral("method"), methodName(r->method));
-                                 o.insert(QStringLiteral("via"), r->via);
-                                 o.insert(QStringLiteral("removedTags"), QJsonArray::fromStringList(r->removedTags));
-                             } else {
-                                 o.insert(QStringLiteral("error"), r.error().message());
-                                 o.insert(QStringLiteral("detail"), r.error().technicalDetail());
-                             }
-                             results->append(o);
-                         } else if (r) {
-                             ctx.out() << tr("deleted  %1").arg(outcomeText(r.value())) << Qt::endl;
-                         } else {
-                             ctx.err() << tr("failed   %1: %2").arg(tag, r.error().message()) << Qt::endl;
-                             ctx.err() << QStringLiteral("  detail: ") << r.error().technicalDetail() << Qt::endl;
+                         QJsonObject deleted;
+                         if (r) {
+                             deleted = QJsonObject{
+                                 {QStringLiteral("method"), methodName(r->method)},
+                                 {QStringLiteral("via"), r->via},
+                                 {QStringLiteral("removedTags"), QJsonArray::fromStringList(r->removedTags)},
+                             };
                          }
-                         if (!r && *firstFailure == ExitOk) {
-                             *firstFailure = exitCodeFor(r.error());
-                         }
+                         reportDeleteItem(ctx, tags.value(index), r, deleted, r ? outcomeText(r.value()) : QString(),
+                                          firstFailure.get(), results.get());
                      });
     QObject::connect(
         job, &BulkDelete::finished, job, [&ctx, target, plan, firstFailure, results](const BulkDeleteResult &r) {

@@ -517,25 +517,9 @@ int rmCommand(const QStringList &arguments)
     auto jsonItems = std::make_shared<QJsonArray>();
     QObject::connect(job, &BulkDelete::itemFinished, job,
                      [&ctx, tags, firstFailure, jsonItems](int index, const DeleteResult &r) {
-                         const QString tag = tags.value(index);
-                         if (ctx.json()) {
-                             QJsonObject o{{QStringLiteral("tag"), tag}, {QStringLiteral("ok"), r.hasValue()}};
-                             if (r) {
-                                 o.insert(QStringLiteral("deleted"), outcomeJson(r.value()));
-                             } else {
-                                 o.insert(QStringLiteral("error"), r.error().message());
-                                 o.insert(QStringLiteral("detail"), r.error().technicalDetail());
-                             }
-                             jsonItems->append(o);
-                         } else if (r) {
-                             ctx.out() << tr("deleted  %1").arg(outcomeText(r.value())) << Qt::endl;
-                         } else {
-                             ctx.err() << tr("failed   %1: %2").arg(tag, r.error().message()) << Qt::endl;
-                             ctx.err() << QStringLiteral("  detail: ") << r.error().technicalDetail() << Qt::endl;
-                         }
-                         if (!r && *firstFailure == ExitOk) {
-                             *firstFailure = exitCodeFor(r.error());
-                         }
+                         reportDeleteItem(ctx, tags.value(index), r,
+                                          r ? QJsonObject{{QStringLiteral("deleted"), outcomeJson(r.value())}} : QJsonObject(),
+                                          r ? outcomeText(r.value()) : QString(), firstFailure.get(), jsonItems.get());
                      });
     QObject::connect(job, &BulkDelete::finished, job, [&ctx, firstFailure, jsonItems](const BulkDeleteResult &r) {
         if (!r) {
