@@ -221,8 +221,7 @@ protected:
             }
             return;
         }
-        const bool fromStorage = response.redacted && !sameOrigin(response.url, client()->profile().origin());
-        if ((response.status == 403 || response.status == 400) && fromStorage && !m_renewed && m_received == 0) {
+        if (isExpiredStorageUrl(response) && !m_renewed && m_received == 0) {
             // An expired presigned storage URL (as in BlobDownload): the registry signs a fresh one, once.
             m_renewed = true;
             send(m_get);

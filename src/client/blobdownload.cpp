@@ -338,8 +338,7 @@ void BlobDownload::handleResponse(const HttpResponse &response)
             return;
         }
     }
-    const bool fromStorage = response.redacted && !sameOrigin(response.url, client()->profile().origin());
-    if ((response.status == 403 || response.status == 400) && fromStorage && m_renewals == 0) {
+    if (isExpiredStorageUrl(response) && m_renewals == 0) {
         // A presigned storage URL that expired between the registry's redirect and our request (S3 answers 403
         // "Request has expired", GCS 400): the registry signs a fresh one. Once: a second refusal is real.
         ++m_renewals;

@@ -286,6 +286,12 @@ void Operation::onReadyRead()
     }
 }
 
+bool Operation::isExpiredStorageUrl(const HttpResponse &response) const
+{
+    const bool fromStorage = response.redacted && !sameOrigin(response.url, m_client->profile().origin());
+    return fromStorage && (response.status == 403 || response.status == 400);
+}
+
 void Operation::setBodyPaused(bool paused)
 {
     if (m_bodyPaused == paused) {

@@ -163,6 +163,9 @@ protected:
     bool beginFinish();
     // The error an unsuccessful response means (NotFound, RateLimited, Registry, Http).
     static ClientError errorFromResponse(const HttpResponse &response);
+    // A blob GET refused by the storage a registry redirected to (S3 answers an expired presigned URL with 403,
+    // GCS with 400): worth asking the registry once more for a fresh redirect (BlobDownload, BlobCopy).
+    bool isExpiredStorageUrl(const HttpResponse &response) const;
 
     // Runs work() here when size is small, on the thread pool otherwise; then(result) runs on this thread
     // unless the operation finished meanwhile. work must capture by value.
