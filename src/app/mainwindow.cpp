@@ -334,35 +334,17 @@ void MainWindow::setUpTasks()
     });
     connect(m_tasks, &TaskListModel::taskAdded, this, [this](Task *task) {
         m_tasksDock->show();
-        // A new tag or a delete changes the list of tags: the tags pane follows when it shows that repository.
-        if (auto *tagging = qobject_cast<RetagTask *>(task)) {
-            connect(tagging, &Task::finished, this, [this, tagging]() {
-                if (tagging->state() == Task::State::Succeeded &&
-                    m_ui->tagsPane->connection() == tagging->connection() &&
-                    m_ui->tagsPane->repository() == tagging->target().repository) {
-                    m_ui->tagsPane->reload();
-                }
-            });
-        }
-        if (auto *import = qobject_cast<ImportTask *>(task)) {
-            connect(import, &Task::finished, this, [this, import]() {
-                if (import->state() == Task::State::Succeeded &&
-                    m_ui->tagsPane->connection() == import->connection() &&
-                    m_ui->tagsPane->repository() == import->repository()) {
-                    m_ui->tagsPane->reload();
-                }
-            });
-        }
-        if (auto *removal = qobject_cast<DeleteTagsTask *>(task)) {
-            connect(removal, &Task::finished, this, [this, removal]() {
-                if (m_ui->tagsPane->connection() == removal->connection() &&
-                    m_ui->tagsPane->repository() == removal->repository() && !removal->deleted().isEmpty()) {
-                    m_ui->detailsPane->clear();
-                    m_ui->tagsPane->reload();
-                }
-            });
-        }
         connect(task, &Task::finished, this, [this, task]() {
+            // A new tag, an import or a delete changes the list of tags: the tags pane follows when it shows
+            // that repository.
+            if (const auto changed = task->changedTags(); changed &&
+                m_ui->tagsPane->connection() == changed->connection &&
+                m_ui->tagsPane->repository() == changed->repository) {
+                if (changed->removedTags) {
+                    m_ui->detailsPane->clear();
+                }
+                m_ui->tagsPane->reload();
+            }
             if (task->state() == Task::State::Failed) {
                 statusBar()->showMessage(tr("%1: failed — see Tasks").arg(task->title()), 8000);
             }

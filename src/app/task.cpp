@@ -250,6 +250,17 @@ void RetagTask::run()
 }
 
 
+std::optional<Task::ChangedTags> RetagTask::changedTags() const
+{
+    if (state() != State::Succeeded) {
+        return std::nullopt;
+    }
+    ChangedTags changed;
+    changed.connection = m_connection;
+    changed.repository = m_target.repository;
+    return changed;
+}
+
 // ---- ExportTask -------------------------------------------------------------------------------------------
 
 ExportTask::ExportTask(AppSession *session, QString connection, QString repository, QString reference, QString path,
@@ -337,6 +348,17 @@ void ImportTask::run()
 }
 
 
+std::optional<Task::ChangedTags> ImportTask::changedTags() const
+{
+    if (state() != State::Succeeded) {
+        return std::nullopt;
+    }
+    ChangedTags changed;
+    changed.connection = m_connection;
+    changed.repository = m_repository;
+    return changed;
+}
+
 // ---- DeleteTagsTask ---------------------------------------------------------------------------------------
 
 DeleteTagsTask::DeleteTagsTask(AppSession *session, QString connection, QString repository, QStringList tags,
@@ -390,6 +412,18 @@ void DeleteTagsTask::run()
         succeed(Format::plural(r->deleted, tr("Deleted 1 tag"), tr("Deleted %1 tags")));
     });
     job->start();
+}
+
+std::optional<Task::ChangedTags> DeleteTagsTask::changedTags() const
+{
+    if (m_deleted.isEmpty()) { // a delete that failed for some tags still removed the others
+        return std::nullopt;
+    }
+    ChangedTags changed;
+    changed.connection = m_connection;
+    changed.repository = m_repository;
+    changed.removedTags = true;
+    return changed;
 }
 
 } // namespace Minato::App

@@ -27,6 +27,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace Minato::Client {
 class RegistryClient;
 }
@@ -62,6 +64,16 @@ public:
 
     void start();
     void cancel();
+    // The repository whose tags this task has changed, once it has ended (nullopt: none). The window reloads the
+    // tags pane when it shows that repository; removedTags also clears the details, whose tag may be gone.
+    struct ChangedTags
+    {
+        QString connection;
+        QString repository;
+        bool removedTags = false;
+    };
+    virtual std::optional<ChangedTags> changedTags() const { return std::nullopt; }
+
     // A failed task can be run again: only what is missing (a copy skips the blobs the target has; a delete
     // retries the tags that failed).
     virtual bool canRetry() const { return m_state == State::Failed; }
@@ -175,6 +187,7 @@ public:
 
     const QString &connection() const { return m_connection; }
     const Client::Retag::Image &target() const { return m_target; }
+    std::optional<ChangedTags> changedTags() const override;
 
 protected:
     void run() override;
@@ -224,6 +237,7 @@ public:
 
     const QString &connection() const { return m_connection; }
     const QString &repository() const { return m_repository; }
+    std::optional<ChangedTags> changedTags() const override;
 
 protected:
     void run() override;
@@ -251,6 +265,7 @@ public:
     const QStringList &deleted() const { return m_deleted; }
     // Tags that could not be deleted, each with its sentence.
     const QList<QPair<QString, QString>> &failures() const { return m_failures; }
+    std::optional<ChangedTags> changedTags() const override;
 
 signals:
     // A tag is gone (the panes showing the repository drop it).
