@@ -303,7 +303,6 @@ void BlobCopy::attempt()
 {
     clear();
     ++m_attempts;
-    m_sent = 0;
     m_streamFailed = false;
     m_pipe = new BlobPipe(m_blob.size, m_options.bufferBytes, this);
     m_pipe->onDemand = [this]() { startStream(); };
@@ -316,10 +315,7 @@ void BlobCopy::attempt()
         uploadOptions.mountFrom = m_sourceRepository;
     }
     m_upload = new BlobUpload(m_target, m_targetRepository, m_blob.digest, m_blob.size, m_pipe, uploadOptions, this);
-    connect(m_upload, &BlobUpload::progress, this, [this](qint64 sent, qint64 total) {
-        m_sent = sent;
-        emit progress(sent, total);
-    });
+    connect(m_upload, &BlobUpload::progress, this, &BlobCopy::progress);
     connect(m_upload, &BlobUpload::finished, this, [this](const BlobUploadResult &r) { onUploaded(r); });
     m_upload->start();
 }

@@ -110,7 +110,6 @@ private:
     Options m_options;
     bool m_started = false;
     int m_attempts = 0;
-    qint64 m_sent = 0;
     QPointer<BlobPipe> m_pipe;
     QPointer<BlobStream> m_stream;
     QPointer<BlobUpload> m_upload;
